@@ -1,0 +1,120 @@
+"""The event recorder: Kubernetes Events (core/v1) with aggregation of repeats.
+
+Models k8s.io/client-go/tools/record (EventRecorder, EventCorrelator): an
+event about an object is named `<object name>.<hex timestamp>`; a repeat of
+the same (object, type, reason, message, source) bumps `count` and
+`lastTimestamp` instead of creating a new Event.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .errors import ApiError
+from .objects import format_micro_time, format_time
+
+if TYPE_CHECKING:
+    from .cluster import Cluster
+
+
+def involved_object(obj: dict, field_path: str | None = None) -> dict:
+    meta = obj["metadata"]
+    ref = {
+        "kind": obj["kind"],
+        "apiVersion": obj["apiVersion"],
+        "name": meta["name"],
+        "uid": meta.get("uid", ""),
+        "resourceVersion": meta.get("resourceVersion", ""),
+    }
+    if meta.get("namespace"):
+        ref["namespace"] = meta["namespace"]
+    if field_path:
+        ref["fieldPath"] = field_path
+    return ref
+
+
+def record_event(
+    cluster: Cluster,
+    obj: dict,
+    type_: str,
+    reason: str,
+    message: str,
+    *,
+    component: str,
+    host: str | None = None,
+    field_path: str | None = None,
+) -> dict | None:
+    """Create or aggregate an Event about `obj`; returns the Event (None if it could not be
+    written, e.g. the namespace is terminating, as the real recorder drops it)."""
+    namespace = obj["metadata"].get("namespace") or "default"
+    now = cluster.clock.now
+    source = {"component": component}
+    if host:
+        source["host"] = host
+    key = (obj["metadata"].get("uid", ""), type_, reason, message, component, host or "",
+           field_path or "")
+    existing = _find_similar(cluster, namespace, key)
+    try:
+        if existing is not None:
+            updated = {**existing, "count": int(existing.get("count", 1)) + 1,
+                       "lastTimestamp": format_time(now)}
+            return _remember(cluster, cluster.api.update(updated, actor=component))
+        event = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "name": f"{obj['metadata']['name']}.{int(now * 1e9):x}",
+                "namespace": namespace,
+            },
+            "involvedObject": involved_object(obj, field_path),
+            "reason": reason,
+            "message": message,
+            "source": source,
+            "firstTimestamp": format_time(now),
+            "lastTimestamp": format_time(now),
+            "count": 1,
+            "type": type_,
+            "eventTime": None,
+            "reportingComponent": component,
+            "reportingInstance": host or "",
+        }
+        while cluster.store.get("Event", namespace, event["metadata"]["name"]) is not None:
+            event["metadata"]["name"] += "0"
+        return _remember(cluster, cluster.api.create(event, actor=component))
+    except ApiError:
+        return None
+
+
+def _key_of(ev: dict) -> tuple:
+    inv = ev.get("involvedObject", {})
+    src = ev.get("source", {})
+    return (inv.get("uid", ""), ev.get("type"), ev.get("reason"), ev.get("message"),
+            src.get("component"), src.get("host", ""), inv.get("fieldPath", ""))
+
+
+def _find_similar(cluster: Cluster, namespace: str, key: tuple) -> dict | None:
+    """Look the event up in an index built once per Cluster instance from the store
+    (the store stays the truth: a stale index entry is checked and dropped)."""
+    index = cluster.cache.get("events")
+    if index is None:
+        index = {}
+        for ev in cluster.store.list("Event"):
+            index[_key_of(ev)] = (ev["metadata"]["namespace"], ev["metadata"]["name"])
+        cluster.cache["events"] = index
+    where = index.get(key)
+    if where is None:
+        return None
+    ev = cluster.store.get("Event", *where)
+    if ev is None or _key_of(ev) != key:
+        index.pop(key, None)
+        return None
+    return ev
+
+
+def _remember(cluster: Cluster, ev: dict | None) -> dict | None:
+    if ev is not None and "events" in cluster.cache:
+        cluster.cache["events"][_key_of(ev)] = (ev["metadata"]["namespace"], ev["metadata"]["name"])
+    return ev
+
+
+__all__ = ["record_event", "involved_object", "format_micro_time"]
