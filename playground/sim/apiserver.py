@@ -51,7 +51,7 @@ class ApiServer:
     # ---- lookups -------------------------------------------------------------------------
 
     def resource_type(self, kind: str) -> ResourceType:
-        rt = REGISTRY.resolve(kind)
+        rt = REGISTRY.resolve(kind, include_internal=True)
         if rt is None:
             raise NotFound("resource", kind)  # the server could not find the requested resource
         return rt

@@ -145,10 +145,14 @@ class Registry:
     def strategy(self, kind: str) -> Strategy:
         return self.strategies[kind]
 
-    def resolve(self, name: str) -> ResourceType | None:
-        """Find a kind by what a user types: `po`, `pods`, `Pod`, `deploy`, `deployments.apps`."""
+    def resolve(self, name: str, *, include_internal: bool = False) -> ResourceType | None:
+        """Find a kind by what a user types: `po`, `pods`, `Pod`, `deploy`, `deployments.apps`.
+        Internal kinds are found only by the simulation itself (`include_internal`)."""
         kind = self.aliases.get(name) or self.aliases.get(name.lower())
-        return self.types.get(kind) if kind else None
+        rt = self.types.get(kind) if kind else None
+        if rt is not None and rt.internal and not include_internal:
+            return None
+        return rt
 
     def served(self) -> list[ResourceType]:
         return [rt for rt in self.types.values() if not rt.internal]
