@@ -1,0 +1,127 @@
+"""Shell-like front end of the console: split a line, route it to a registered command.
+
+Lines are split with shlex (quotes work as in a shell). `kubectl` and its alias `k`
+route to KUBECTL_COMMANDS; any other first word to PLAYGROUND_COMMANDS. A heredoc
+(`kubectl apply -f - <<EOF` ... `EOF`) feeds the command's stdin, both inside
+`run_script` and when a single `run()` line carries its body after a newline.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from .. import errors
+from .registry import KUBECTL_COMMANDS, PLAYGROUND_COMMANDS, CommandContext, ConsoleResult
+
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\s*$")
+
+
+class Console:
+    """Runs console command lines against one cluster."""
+
+    def __init__(self, cluster):
+        self.cluster = cluster
+
+    # ---- one command -----------------------------------------------------------------------
+
+    def run(self, line: str, stdin: str | None = None) -> ConsoleResult:
+        first, _, rest = line.partition("\n")
+        heredoc = _HEREDOC.search(first)
+        if heredoc:
+            first = first[: heredoc.start()].rstrip()
+            if stdin is None:
+                stdin = _heredoc_body(rest.split("\n"), heredoc.group(2))[0]
+        try:
+            words = shlex.split(first, comments=True)
+        except ValueError as exc:
+            return ConsoleResult(f"error: {exc}\n", False)
+        if not words:
+            return ConsoleResult("", True)
+        ctx = CommandContext(self.cluster, stdin=stdin, console=self)
+        return self._dispatch(ctx, words)
+
+    def _dispatch(self, ctx: CommandContext, words: list[str]) -> ConsoleResult:
+        program, args = words[0], words[1:]
+        if program in ("kubectl", "k"):
+            return self._kubectl(ctx, args)
+        command = PLAYGROUND_COMMANDS.get(program)
+        if command is None:
+            ctx.err(f"{program}: command not found")
+            return ctx.result()
+        return _call(ctx, command, args)
+
+    def _kubectl(self, ctx: CommandContext, args: list[str]) -> ConsoleResult:
+        verb_at = _verb_index(args)
+        if verb_at is None:
+            ctx.err(_KUBECTL_USAGE)
+            return ctx.result()
+        verb = args[verb_at]
+        command = KUBECTL_COMMANDS.get(verb)
+        if command is None:
+            ctx.err(f'error: unknown command "{verb}" for "kubectl"')
+            return ctx.result()
+        # global flags written before the verb (`kubectl -n x get pods`) go after it
+        return _call(ctx, command, args[verb_at + 1:] + args[:verb_at])
+
+    # ---- scripts ---------------------------------------------------------------------------
+
+    def run_script(self, text: str) -> str:
+        """Run each command line of `text`, echoing `$ COMMAND` before its output."""
+        out: list[str] = []
+        lines = text.split("\n")
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            i += 1
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            stdin = None
+            heredoc = _HEREDOC.search(line)
+            if heredoc:
+                stdin, used = _heredoc_body(lines[i:], heredoc.group(2))
+                i += used
+            out.append(f"$ {line.strip()}\n")
+            out.append(self.run(line, stdin=stdin).output)
+        return "".join(out)
+
+
+def _call(ctx: CommandContext, command, args: list[str]) -> ConsoleResult:
+    try:
+        result = command(ctx, args)
+    except errors.ApiError as exc:
+        ctx.err(exc.kubectl_message())
+        return ctx.result()
+    return result if result is not None else ctx.result()
+
+
+def _heredoc_body(lines: list[str], marker: str) -> tuple[str, int]:
+    """The heredoc text up to the `marker` line, and how many lines it consumed."""
+    body: list[str] = []
+    for n, line in enumerate(lines):
+        if line.strip() == marker:
+            return "".join(f"{b}\n" for b in body), n + 1
+        body.append(line)
+    return "".join(f"{b}\n" for b in body), len(lines)
+
+
+# flags kubectl accepts before the verb that take a value (`kubectl -n kube-system get pods`)
+_GLOBAL_VALUE_FLAGS = {"-n", "--namespace", "--context", "--cluster", "--user", "--kubeconfig",
+                       "-s", "--server", "--request-timeout", "-v", "--v"}
+
+
+def _verb_index(args: list[str]) -> int | None:
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if not word.startswith("-"):
+            return i
+        i += 2 if word in _GLOBAL_VALUE_FLAGS else 1
+    return None
+
+
+_KUBECTL_USAGE = """kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Use "kubectl <command> --help" for more information about a given command."""
