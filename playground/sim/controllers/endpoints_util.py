@@ -1,0 +1,115 @@
+"""What the Endpoints and EndpointSlice controllers share: which pods back a Service.
+
+Models k8s.io/endpointslice/util/controller_utils.go (ShouldPodBeInEndpoints,
+ShouldSetHostname), k8s.io/kubectl/pkg/util/podutils (IsPodReady) and
+pkg/api/v1/pod.FindPort (named targetPorts resolve per pod).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..objects import get_path
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+LAST_CHANGE = "endpoints.kubernetes.io/last-change-trigger-time"
+HEADLESS_LABEL = "service.kubernetes.io/headless"
+
+
+def pods_by_label(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
+    """(namespace, label key, value) -> pods; rebuilt when the store moved on."""
+    rv = cluster.store.meta["resourceVersion"]
+    cached = cluster.cache.get("net.pods_by_label")
+    if cached and cached[0] == rv:
+        return cached[1]
+    index: dict[tuple[str, str, str], list[dict]] = {}
+    for pod in cluster.store.list("Pod"):
+        ns = pod["metadata"].get("namespace", "")
+        for key, value in (pod["metadata"].get("labels") or {}).items():
+            index.setdefault((ns, key, value), []).append(pod)
+    cluster.cache["net.pods_by_label"] = (rv, index)
+    return index
+
+
+def selected_pods(cluster: Cluster, svc: dict) -> list[dict]:
+    """Pods in the Service's namespace whose labels match its (equality) selector."""
+    selector = svc["spec"].get("selector") or {}
+    ns = svc["metadata"]["namespace"]
+    if not selector:
+        return []  # an empty selector selects nothing (labels.SelectorFromSet of {} is special)
+    index = pods_by_label(cluster)
+    key, value = next(iter(selector.items()))
+    candidates = index.get((ns, key, value), [])
+    out = [p for p in candidates
+           if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
+    out.sort(key=lambda p: p["metadata"]["name"])
+    return out
+
+
+def manages(svc: dict) -> bool:
+    """Both controllers skip selector-less and ExternalName Services."""
+    spec = svc.get("spec") or {}
+    # an empty selector does not survive the API server's storage: it is selector-less
+    return bool(spec.get("selector")) and spec.get("type") != "ExternalName"
+
+
+def should_pod_be_in_endpoints(pod: dict, include_terminating: bool) -> bool:
+    phase = get_path(pod, "status", "phase")
+    if phase in ("Succeeded", "Failed"):
+        return False
+    if not get_path(pod, "status", "podIP"):
+        return False
+    return include_terminating or not pod["metadata"].get("deletionTimestamp")
+
+
+def is_pod_ready(pod: dict) -> bool:
+    for cond in get_path(pod, "status", "conditions", default=[]):
+        if cond.get("type") == "Ready":
+            return cond.get("status") == "True"
+    return False
+
+
+def should_set_hostname(pod: dict, svc: dict) -> bool:
+    spec = pod.get("spec") or {}
+    return bool(spec.get("hostname")) and spec.get("subdomain") == svc["metadata"]["name"] and (
+        pod["metadata"].get("namespace") == svc["metadata"].get("namespace"))
+
+
+def find_port(pod: dict, service_port: dict) -> int | None:
+    """podutil.FindPort: a numeric targetPort as is; a name looked up in the pod's
+    container ports with the same protocol (None: this pod does not have it)."""
+    target = service_port.get("targetPort")
+    if isinstance(target, int):
+        return target
+    if isinstance(target, str) and target.isdigit():
+        return int(target)
+    protocol = service_port.get("protocol", "TCP")
+    for container in get_path(pod, "spec", "containers", default=[]):
+        for port in container.get("ports") or ():
+            if port.get("name") == target and port.get("protocol", "TCP") == protocol:
+                return port.get("containerPort")
+    return None
+
+
+def target_ref(pod: dict) -> dict:
+    meta = pod["metadata"]
+    return {"kind": "Pod", "name": meta["name"], "namespace": meta["namespace"],
+            "uid": meta["uid"]}
+
+
+def service_labels(svc: dict, extra: dict[str, str]) -> dict[str, str]:
+    labels = dict(svc["metadata"].get("labels") or {})
+    if svc["spec"].get("clusterIP") == "None":
+        labels[HEADLESS_LABEL] = ""
+    else:
+        labels.pop(HEADLESS_LABEL, None)
+    labels.update(extra)
+    return labels
+
+
+def fingerprint(svc: dict, pods: list[dict], extra: tuple = ()) -> tuple:
+    """What a Service's endpoints depend on: skip recomputing when nothing moved."""
+    return (svc["metadata"]["resourceVersion"],
+            tuple(p["metadata"]["resourceVersion"] for p in pods), extra)
