@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from ..cluster import Cluster
 
 
+class CommandError(Exception):
+    """Raise from a command to print `text` on stderr (verbatim) and fail the command."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
 @dataclass
 class ConsoleResult:
     """What one command line produced: the terminal text and whether it succeeded."""

@@ -12,7 +12,13 @@ import re
 import shlex
 
 from .. import errors
-from .registry import KUBECTL_COMMANDS, PLAYGROUND_COMMANDS, CommandContext, ConsoleResult
+from .registry import (
+    KUBECTL_COMMANDS,
+    PLAYGROUND_COMMANDS,
+    CommandContext,
+    CommandError,
+    ConsoleResult,
+)
 
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1\s*$")
 
@@ -91,6 +97,9 @@ def _call(ctx: CommandContext, command, args: list[str]) -> ConsoleResult:
         result = command(ctx, args)
     except errors.ApiError as exc:
         ctx.err(exc.kubectl_message())
+        return ctx.result()
+    except CommandError as exc:
+        ctx.err(exc.text)
         return ctx.result()
     return result if result is not None else ctx.result()
 
