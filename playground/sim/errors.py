@@ -47,7 +47,8 @@ class FieldError:
     def body(self) -> str:
         """`ErrorBody()`: "<Type>: <value>: <detail>" (value omitted where Go omits it)."""
         text = self.type
-        if self.has_value and self.type not in ("Required value", "Forbidden", "Internal error"):
+        omitted = ("Required value", "Forbidden", "Too long", "Internal error")
+        if self.has_value and self.type not in omitted:
             text += ": " + render_value(self.value)
         if self.detail:
             text += ": " + self.detail
@@ -79,7 +80,12 @@ def duplicate(path: str, value: Any) -> FieldError:
 
 
 def too_long(path: str, value: Any, max_len: int) -> FieldError:
+    """field.TooLong: the value is never printed."""
     return FieldError(path, "Too long", value, f"must have at most {max_len} bytes")
+
+
+def not_found(path: str, value: Any) -> FieldError:
+    return FieldError(path, "Not found", value, "")
 
 
 def render_value(value: Any) -> str:
@@ -102,6 +108,41 @@ class GoValue:
     """A value pre-rendered in Go syntax (e.g. `[]string{"10.96.0.10"}`)."""
 
     text: str
+
+
+def go_string_map(d: dict | None) -> GoValue:
+    """A map[string]string in %#v form (Go prints map keys sorted)."""
+    if d is None:
+        return GoValue("map[string]string(nil)")
+    items = ", ".join(f"{go_quote(str(k))}:{go_quote(str(v))}" for k, v in sorted(d.items()))
+    return GoValue("map[string]string{" + items + "}")
+
+
+def go_label_selector(sel: dict | None) -> GoValue:
+    """A metav1.LabelSelector in %#v form, as field errors print `spec.selector`."""
+    if sel is None:
+        return GoValue("null")
+    exprs = sel.get("matchExpressions")
+    if exprs is None:
+        expr_text = "[]v1.LabelSelectorRequirement(nil)"
+    else:
+        parts = []
+        for e in exprs:
+            values = e.get("values")
+            vals = ("[]string(nil)" if values is None else
+                    "[]string{" + ", ".join(go_quote(str(v)) for v in values) + "}")
+            parts.append(f'v1.LabelSelectorRequirement{{Key:{go_quote(str(e.get("key", "")))}, '
+                         f'Operator:{go_quote(str(e.get("operator", "")))}, Values:{vals}}}')
+        expr_text = "[]v1.LabelSelectorRequirement{" + ", ".join(parts) + "}"
+    labels = go_string_map(sel.get("matchLabels")).text
+    return GoValue(f"v1.LabelSelector{{MatchLabels:{labels}, MatchExpressions:{expr_text}}}")
+
+
+def go_int_or_string(value: Any) -> GoValue:
+    """An intstr.IntOrString in %#v form."""
+    if isinstance(value, str):
+        return GoValue(f"intstr.IntOrString{{Type:1, IntVal:0, StrVal:{go_quote(value)}}}")
+    return GoValue(f'intstr.IntOrString{{Type:0, IntVal:{int(value or 0)}, StrVal:""}}')
 
 
 def go_quote(s: str) -> str:
