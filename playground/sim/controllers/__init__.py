@@ -23,6 +23,7 @@ MODULES = (
     "nodelifecycle",
     "endpoints",
     "endpointslice",
+    "service",
 )
 
 
