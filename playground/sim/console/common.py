@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import ApiError, Invalid
 from ..resources import REGISTRY, ResourceType
 from .registry import CommandError
 
@@ -185,3 +186,22 @@ def split_type_name(args: list[str]) -> list[tuple[ResourceType, str]]:
         return pairs
     rt = resolve_type(args[0])
     return [(rt, name) for name in args[1:]]
+
+
+# ---- API errors as kubectl prints them --------------------------------------------------
+
+
+def error_text(exc: ApiError, verb: str | None = None, source: str | None = None) -> str:
+    """checkErr (kubectl/pkg/cmd/util/helpers.go), with AddSourceToErr's
+    `error when <verb> "<source>": ` prefix for errors about a manifest."""
+    if isinstance(exc, Invalid):
+        kind = exc.details.get("kind", "")
+        head = f'The {kind} "{exc.details.get("name", "")}" is invalid: '
+        causes = [f"{e.field}: {e.body()}" for e in exc.errors]
+        if len(causes) == 1:
+            return head + causes[0]
+        return head + "\n" + "\n".join(f"* {c}" for c in causes)
+    message = exc.message
+    if verb and source:
+        message = f'error when {verb} "{source}": {message}'
+    return f"Error from server ({exc.reason}): {message}"

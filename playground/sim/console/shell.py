@@ -12,6 +12,7 @@ import re
 import shlex
 
 from .. import errors
+from .common import error_text
 from .registry import (
     KUBECTL_COMMANDS,
     PLAYGROUND_COMMANDS,
@@ -96,7 +97,7 @@ def _call(ctx: CommandContext, command, args: list[str]) -> ConsoleResult:
     try:
         result = command(ctx, args)
     except errors.ApiError as exc:
-        ctx.err(exc.kubectl_message())
+        ctx.err(error_text(exc))
         return ctx.result()
     except CommandError as exc:
         ctx.err(exc.text)

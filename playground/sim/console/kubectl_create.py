@@ -1,0 +1,149 @@
+"""`kubectl create -f -` and the generators `create deployment|namespace|configmap`.
+
+Models staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go (labels
+`app=<name>`, container named after the image's last path segment without tag or
+digest, `strategy: {}`, `resources: {}`), create_namespace.go and create_configmap.go
+(`--from-literal=key=value`, `--from-env-file` is not available: no file system).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import ApiError
+from ..resources import REGISTRY
+from .common import CommandError, Flag, Parsed, error_text, parse_flags, qualified
+from .kubectl_apply import _dry_run, _suffix, create_from_file, with_last_applied
+from .output import to_json, to_yaml
+from .registry import CommandContext, ConsoleResult, kubectl_command
+
+COMMON = (Flag("output", "o"), Flag("dry-run", default="none"), Flag("save-config", kind="bool"),
+          Flag("validate", default="strict"), Flag("field-manager"))
+
+DEPLOYMENT_FLAGS = COMMON + (Flag("image", kind="list"), Flag("replicas", "r", "int", 1),
+                             Flag("port", kind="int", default=-1))
+CONFIGMAP_FLAGS = COMMON + (Flag("from-literal", kind="list"), Flag("from-file", kind="list"),
+                            Flag("from-env-file", kind="list"),
+                            Flag("append-hash", kind="bool"))
+
+
+@kubectl_command("create")
+def create(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    sub = next((a for a in args if not a.startswith("-")), None)
+    generators = {"deployment": _deployment, "deploy": _deployment,
+                  "namespace": _namespace, "ns": _namespace,
+                  "configmap": _configmap, "cm": _configmap}
+    if sub in generators and _is_subcommand(args, sub):
+        rest = list(args)
+        rest.remove(sub)
+        return generators[sub](ctx, rest)
+    return create_from_file(ctx, args)
+
+
+def _is_subcommand(args: list[str], sub: str) -> bool:
+    """`create deployment ...` (the first bare word) rather than a value of `-f`."""
+    i = args.index(sub)
+    return i == 0 or args[i - 1] not in ("-f", "--filename", "-o", "--output", "-n",
+                                         "--namespace")
+
+
+def _name(opts: Parsed, command: str, usage: str) -> str:
+    if len(opts.args) != 1:
+        raise CommandError(f"error: exactly one NAME is required, got {len(opts.args)}\n"
+                           f"See 'kubectl create {command} -h' for help and examples")
+    return opts.args[0]
+
+
+def container_name(image: str) -> str:
+    """The generator's container name: last path segment, no tag or digest."""
+    base = image.split("@")[0].rsplit("/", 1)[-1]
+    base = base.split(":")[0]
+    return re.sub(r"[^a-z0-9-]", "-", base.lower()).strip("-") or "container"
+
+
+def _deployment(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    opts = parse_flags("create deployment", args, DEPLOYMENT_FLAGS)
+    if not opts["image"]:
+        raise CommandError('error: required flag(s) "image" not set')
+    name = _name(opts, "deployment", "")
+    containers = []
+    for i, image in enumerate(opts["image"]):
+        c: dict = {"image": image, "name": container_name(image)}
+        if i == 0 and opts["port"] >= 0:
+            c["ports"] = [{"containerPort": opts["port"]}]
+        c["resources"] = {}
+        containers.append(c)
+    labels = {"app": name}
+    obj = {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"creationTimestamp": None, "labels": dict(labels), "name": name},
+        "spec": {
+            "replicas": opts["replicas"],
+            "selector": {"matchLabels": dict(labels)},
+            "strategy": {},
+            "template": {"metadata": {"creationTimestamp": None, "labels": dict(labels)},
+                         "spec": {"containers": containers}},
+        },
+        "status": {},
+    }
+    return _submit(ctx, obj, opts)
+
+
+def _namespace(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    opts = parse_flags("create namespace", args, COMMON)
+    name = _name(opts, "namespace", "")
+    obj = {"apiVersion": "v1", "kind": "Namespace",
+           "metadata": {"creationTimestamp": None, "name": name}, "spec": {}, "status": {}}
+    return _submit(ctx, obj, opts)
+
+
+def _configmap(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    opts = parse_flags("create configmap", args, CONFIGMAP_FLAGS)
+    name = _name(opts, "configmap", "")
+    if opts["from-file"] or opts["from-env-file"]:
+        path = (opts["from-file"] or opts["from-env-file"])[0]
+        raise CommandError(f"error: stat {path}: no such file or directory")
+    data: dict[str, str] = {}
+    for literal in opts["from-literal"]:
+        key, eq, value = literal.partition("=")
+        if not eq or not key:
+            raise CommandError(f'error: invalid literal source {literal}, expected key=value')
+        if key in data:
+            raise CommandError(
+                f'error: cannot add key "{key}", another key by that name already exists in '
+                f"Data for ConfigMap \"{name}\"")
+        data[key] = value
+    obj: dict = {"apiVersion": "v1", "kind": "ConfigMap"}
+    if data:
+        obj["data"] = data
+    obj["metadata"] = {"creationTimestamp": None, "name": name}
+    return _submit(ctx, obj, opts)
+
+
+def _submit(ctx: CommandContext, obj: dict, opts: Parsed) -> ConsoleResult:
+    rt = REGISTRY.get(obj["kind"])
+    dry_run = _dry_run(opts["dry-run"])
+    if rt.namespaced:
+        obj["metadata"]["namespace"] = opts["namespace"] or "default"
+    if opts["save-config"]:
+        obj = with_last_applied(obj)
+    if dry_run == "client":
+        result = dict(obj)
+        if rt.namespaced and not opts["namespace"]:
+            result["metadata"] = {k: v for k, v in obj["metadata"].items() if k != "namespace"}
+    else:
+        try:
+            result = ctx.cluster.api.create(obj, dry_run=dry_run == "server")
+        except ApiError as exc:
+            ctx.err(error_text(exc))
+            return ctx.result()
+    output = opts["output"]
+    if output == "yaml":
+        ctx.out(to_yaml(result))
+    elif output == "json":
+        ctx.out(to_json(result))
+    elif output == "name":
+        ctx.out(qualified(rt, result["metadata"]["name"]))
+    else:
+        ctx.out(f"{qualified(rt, result['metadata']['name'])} created{_suffix(dry_run)}")
+    return ctx.result()
