@@ -1,0 +1,322 @@
+"""The ReplicaSet controller: keep `spec.replicas` active pods matching the selector.
+
+Models pkg/controller/replicaset/replica_set.go (syncReplicaSet, manageReplicas,
+getPodsToDelete) and replica_set_utils.go (calculateStatus):
+- counts only active pods (not Succeeded/Failed, not terminating), so a deleted pod is
+  replaced at once even while it is still terminating;
+- adopts orphan pods matching the selector and releases owned pods that stopped matching;
+- creates pods from the template with generateName `<rs>-` in slow-start batches 1, 2, 4, ...
+  (at most 500 per sync), stopping at the first failed batch: events SuccessfulCreate /
+  FailedCreate, condition ReplicaFailure (reason FailedCreate, message = the API error);
+- deletes the lowest-ranked pods first (controller_utils.rank_pods_for_deletion);
+- status replicas / fullyLabeledReplicas / readyReplicas / availableReplicas
+  (Ready for minReadySeconds) / observedGeneration, omitting zero fields as Go's omitempty does.
+
+Simplified: no expectations (the store is read-your-writes); a failed sync is retried after the
+workqueue's exponential backoff or as soon as the ReplicaSet's pods change, like a real
+requeue. Event source component: replicaset-controller.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from ..errors import ApiError, NotFound
+from ..objects import clone, controller_ref, format_time, get_path
+from .base import Controller
+from .controller_utils import (
+    BURST_REPLICAS,
+    Backoff,
+    available_at,
+    claim,
+    compiled_selector,
+    deletion_reason,
+    is_pod_active,
+    is_pod_available,
+    is_pod_ready,
+    rank_pods_for_deletion,
+    slow_start_batches,
+)
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+NAME = "replicaset-controller"
+NAMESPACE_TERMINATING = "NamespaceTerminating"
+
+
+class PodIndex:
+    """Pods grouped once per pass: by controller uid, and active orphans by namespace."""
+
+    def __init__(self, cluster: Cluster):
+        self.by_owner: dict[str, list[dict]] = {}
+        self.orphans: dict[str, list[dict]] = {}
+        for pod in cluster.store.list("Pod"):
+            ref = controller_ref(pod)
+            if ref is not None:
+                self.by_owner.setdefault(ref.get("uid", ""), []).append(pod)
+            elif is_pod_active(pod):
+                self.orphans.setdefault(pod["metadata"].get("namespace", ""), []).append(pod)
+
+
+class ReplicaSetController(Controller):
+    name = NAME
+
+    def reconcile(self, cluster: Cluster) -> None:
+        index = PodIndex(cluster)
+        backoff = Backoff(cluster, NAME)
+        for rs in cluster.store.list("ReplicaSet"):
+            sync_replica_set(cluster, rs, index, backoff)
+
+    def next_wakeup(self, cluster: Cluster) -> float | None:
+        times: list[float] = []
+        now = cluster.clock.now
+        index: PodIndex | None = None
+        uids = set()
+        for rs in cluster.store.list("ReplicaSet"):
+            uids.add(rs["metadata"]["uid"])
+            min_ready = int(get_path(rs, "spec", "minReadySeconds", default=0))
+            if not min_ready:
+                continue
+            index = index or PodIndex(cluster)
+            for pod in index.by_owner.get(rs["metadata"]["uid"], ()):
+                t = available_at(pod, min_ready) if is_pod_active(pod) else None
+                if t is not None and t > now:
+                    times.append(t)
+        retry = Backoff(cluster, NAME).next_retry(uids)
+        if retry is not None:
+            times.append(max(retry, now))
+        return min(times) if times else None
+
+
+def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backoff) -> None:
+    meta = rs["metadata"]
+    selector = compiled_selector(get_path(rs, "spec", "selector"))
+    if selector is None:
+        return
+    pods = claim_pods(cluster, rs, selector, index)
+    key = meta["uid"]
+    status = calculate_status(cluster, rs, pods, None)
+    if backoff.waiting(key) and _counts(status) == _counts(rs.get("status") or {}):
+        return  # a failed sync waits for its retry, unless its pods changed (a watch event)
+    error = None
+    if not meta.get("deletionTimestamp"):
+        error = manage_replicas(cluster, rs, pods, index)
+    if error is None:
+        backoff.forget(key)
+    else:
+        delay = backoff.failed(key)
+        cluster.record(NAME, rs, f"ReplicaSet {meta['name']} will retry in "
+                                 f"{_human_delay(delay)} (exponential backoff after a failure)")
+    update_status(cluster, rs, calculate_status(cluster, rs, pods, error))
+
+
+def claim_pods(cluster: Cluster, rs: dict, selector, index: PodIndex) -> list[dict]:
+    """Active pods this ReplicaSet controls after adoption/release (claimPods)."""
+    uid, ns = rs["metadata"]["uid"], rs["metadata"].get("namespace", "")
+    owned = [p for p in index.by_owner.get(uid, ()) if is_pod_active(p)]
+    claimed = []
+    for pod in owned + index.orphans.get(ns, []):
+        got = claim(cluster, rs, selector, pod, actor=NAME, describe=_describe_claim(rs))
+        if got is not None:
+            claimed.append(got)
+    return claimed
+
+
+def _describe_claim(rs: dict):
+    def describe(pod: dict, verb: str) -> str:
+        name, rs_name = pod["metadata"]["name"], rs["metadata"]["name"]
+        if verb == "adopted":
+            return (f"ReplicaSet {rs_name} adopted pod {name}: it had no controller and its "
+                    "labels match the selector")
+        return (f"ReplicaSet {rs_name} released pod {name}: its labels no longer match the "
+                "selector")
+    return describe
+
+
+def manage_replicas(cluster: Cluster, rs: dict, pods: list[dict],
+                    index: PodIndex) -> ApiError | None:
+    """Create or delete pods so that len(pods) == spec.replicas (manageReplicas)."""
+    want = int(get_path(rs, "spec", "replicas", default=1))
+    diff = len(pods) - want
+    if diff < 0:
+        return create_pods(cluster, rs, min(-diff, BURST_REPLICAS), len(pods), want)
+    if diff > 0:
+        victims = pods_to_delete(cluster, rs, pods, min(diff, BURST_REPLICAS), index)
+        return delete_pods(cluster, rs, victims, len(pods), want)
+    return None
+
+
+def pod_from_template(rs: dict) -> dict:
+    """GetPodFromTemplate: labels, annotations, finalizers and spec from the template."""
+    template = get_path(rs, "spec", "template", default={}) or {}
+    tmeta = template.get("metadata") or {}
+    meta: dict = {"generateName": _pods_prefix(rs["metadata"]["name"]),
+                  "namespace": rs["metadata"].get("namespace", "default")}
+    for field in ("labels", "annotations", "finalizers"):
+        if tmeta.get(field):
+            meta[field] = clone(tmeta[field])
+    meta["ownerReferences"] = [{
+        "apiVersion": rs["apiVersion"], "kind": rs["kind"], "name": rs["metadata"]["name"],
+        "uid": rs["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True,
+    }]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
+            "spec": clone(template.get("spec") or {})}
+
+
+def _pods_prefix(name: str) -> str:
+    """getPodsPrefix: `<name>-` unless that is not a valid pod name prefix."""
+    from ..validation import is_dns1123_subdomain
+
+    prefix = f"{name}-"
+    return prefix if not is_dns1123_subdomain(prefix + "x") else name
+
+
+def create_pods(cluster: Cluster, rs: dict, count: int, have: int, want: int) -> ApiError | None:
+    """slowStartBatch over CreatePods: stop after the first batch with a failure."""
+    rs_name = rs["metadata"]["name"]
+    created = 0
+    for size in slow_start_batches(count):
+        errors = []
+        for _ in range(size):
+            try:
+                pod = cluster.api.create(pod_from_template(rs), actor=NAME)
+            except ApiError as err:
+                if _namespace_terminating(err):
+                    continue  # every create will fail; nothing to report
+                errors.append(err)
+                cluster.event(rs, "Warning", "FailedCreate", f"Error creating: {err.message}",
+                              component=NAME)
+                cluster.record(NAME, rs, f"ReplicaSet {rs_name} has {_pods(have + created)}, "
+                                         f"wants {want}: could not create one: {err.message}")
+                continue
+            cluster.event(rs, "Normal", "SuccessfulCreate",
+                          f"Created pod: {pod['metadata']['name']}", component=NAME)
+            cluster.record(NAME, rs, f"ReplicaSet {rs_name} has {_pods(have + created)}, wants "
+                                     f"{want}: created {pod['metadata']['name']}")
+            created += 1
+        if errors:
+            return errors[0]
+    return None
+
+
+def _namespace_terminating(err: ApiError) -> bool:
+    causes = (err.details or {}).get("causes") or []
+    return any(c.get("reason") == NAMESPACE_TERMINATING for c in causes)
+
+
+def pods_to_delete(cluster: Cluster, rs: dict, pods: list[dict], diff: int,
+                   index: PodIndex) -> list[dict]:
+    """getPodsToDelete: rank only when some pods stay."""
+    if diff >= len(pods):
+        return pods[:diff]
+    related = related_pods(cluster, rs, index)
+    return rank_pods_for_deletion(pods, related, cluster.clock.now)[:diff]
+
+
+def related_pods(cluster: Cluster, rs: dict, index: PodIndex) -> list[dict]:
+    """Pods of every ReplicaSet with the same controller (getIndirectlyRelatedPods)."""
+    ref = controller_ref(rs)
+    if ref is None:
+        return list(index.by_owner.get(rs["metadata"]["uid"], ()))
+    pods: list[dict] = []
+    for other in cluster.store.list("ReplicaSet", rs["metadata"].get("namespace", "")):
+        other_ref = controller_ref(other)
+        if other_ref is not None and other_ref.get("uid") == ref.get("uid"):
+            pods.extend(index.by_owner.get(other["metadata"]["uid"], ()))
+    return pods
+
+
+def delete_pods(cluster: Cluster, rs: dict, victims: list[dict], have: int,
+                want: int) -> ApiError | None:
+    rs_name = rs["metadata"]["name"]
+    error = None
+    for pod in victims:
+        name = pod["metadata"]["name"]
+        try:
+            cluster.api.delete("Pod", name, namespace=pod["metadata"].get("namespace"), actor=NAME)
+        except NotFound:
+            continue
+        except ApiError as err:
+            cluster.event(rs, "Warning", "FailedDelete", f"Error deleting: {err.message}",
+                          component=NAME)
+            error = error or err
+            continue
+        cluster.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}", component=NAME)
+        why = ("" if want == 0 or len(victims) >= have
+               else f" ({deletion_reason(pod)}, so it goes first)")
+        cluster.record(NAME, rs, f"ReplicaSet {rs_name} has {_pods(have)}, wants {want}: "
+                                 f"deleted {name}{why}")
+    return error
+
+
+# ---- status --------------------------------------------------------------------------------
+
+
+def calculate_status(cluster: Cluster, rs: dict, pods: list[dict], error: ApiError | None) -> dict:
+    """calculateStatus: counts plus the ReplicaFailure condition, zero fields omitted."""
+    now = cluster.clock.now
+    min_ready = int(get_path(rs, "spec", "minReadySeconds", default=0))
+    template_labels = get_path(rs, "spec", "template", "metadata", "labels", default={}) or {}
+    fully = ready = available = 0
+    for pod in pods:
+        labels = pod["metadata"].get("labels") or {}
+        if all(labels.get(k) == v for k, v in template_labels.items()):
+            fully += 1
+        if is_pod_ready(pod):
+            ready += 1
+            if is_pod_available(pod, min_ready, now):
+                available += 1
+    old = rs.get("status") or {}
+    status: dict = {"replicas": len(pods)}
+    for key, value in (("fullyLabeledReplicas", fully), ("readyReplicas", ready),
+                       ("availableReplicas", available),
+                       ("observedGeneration", old.get("observedGeneration", 0))):
+        if value:
+            status[key] = value
+    conditions = _conditions(old.get("conditions") or [], error, len(pods), rs, now)
+    if conditions:
+        status["conditions"] = conditions
+    return status
+
+
+def _conditions(conds: list[dict], error: ApiError | None, have: int, rs: dict,
+                now: float) -> list[dict]:
+    failure = next((c for c in conds if c.get("type") == "ReplicaFailure"), None)
+    if error is not None and failure is None:
+        want = int(get_path(rs, "spec", "replicas", default=1))
+        reason = "FailedCreate" if have < want else "FailedDelete"
+        return [*conds, {"type": "ReplicaFailure", "status": "True",
+                         "lastTransitionTime": format_time(now), "reason": reason,
+                         "message": error.message}]
+    if error is None and failure is not None:
+        return [c for c in conds if c.get("type") != "ReplicaFailure"]
+    return list(conds)
+
+
+def _counts(status: dict) -> tuple:
+    return tuple(status.get(k, 0) for k in ("replicas", "fullyLabeledReplicas", "readyReplicas",
+                                            "availableReplicas"))
+
+
+def update_status(cluster: Cluster, rs: dict, status: dict) -> None:
+    """updateReplicaSetStatus: write only when something changed, with observedGeneration."""
+    generation = rs["metadata"].get("generation", 0)
+    if generation:
+        status["observedGeneration"] = generation
+    if (rs.get("status") or {}) == status:
+        return
+    with contextlib.suppress(ApiError):  # the next pass recomputes from the store
+        cluster.api.update({**rs, "status": status}, subresource="status", actor=NAME)
+
+
+def _pods(n: int) -> str:
+    return "1 pod" if n == 1 else f"{n} pods"
+
+
+def _human_delay(seconds: float) -> str:
+    return f"{seconds * 1000:.0f}ms" if seconds < 1 else f"{seconds:.0f}s"
+
+
+CONTROLLERS = [ReplicaSetController]
