@@ -6,9 +6,10 @@ pkg/registry/apps/statefulset/strategy.go (generation bumps on spec changes, sta
 
 v1.33 specifics: MaxUnavailableStatefulSet is alpha and off, so `rollingUpdate.maxUnavailable` is
 not defaulted and the controller ignores it; the retention policy (GA 1.32) and `ordinals` (GA
-1.31) are defaulted/validated. Simplified: the pod template gets only the pod-spec defaults a
-learner sees in `-o yaml`; full pod-spec validation is left to the Pod kind when pods are created
-(a bad template shows up as a FailedCreate event, as volumeClaimTemplates errors do upstream).
+1.31) are defaulted/validated. As upstream (ValidatePodTemplateSpecForStatefulSet), the
+template's pod spec and the volumeClaimTemplates are not validated: a bad one shows up as
+FailedCreate events when the controller creates pods or claims. Simplified: the template gets
+only the pod-spec defaults a learner sees in `-o yaml`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ from __future__ import annotations
 from ..errors import FieldError, GoValue, forbidden, invalid, not_supported, required
 from ..labels import selector_matches
 from ..resources import ResourceType, Strategy, register
-from ..validation import is_dns1123_label
+from ..validation import (
+    is_dns1123_label,
+    validate_annotations,
+    validate_label_selector,
+    validate_labels,
+)
 
 UPDATE_FORBIDDEN = (
     "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
@@ -144,8 +150,6 @@ def validate_statefulset_spec(spec: dict) -> list[FieldError]:
     if (template.get("spec") or {}).get("activeDeadlineSeconds") is not None:
         errs.append(forbidden("spec.template.spec.activeDeadlineSeconds",
                               "activeDeadlineSeconds in StatefulSet is not Supported"))
-    if not (template.get("spec") or {}).get("containers"):
-        errs.append(required("spec.template.spec.containers"))
     return errs
 
 
@@ -212,18 +216,26 @@ def _selector_errors(spec: dict) -> list[FieldError]:
     selector = spec.get("selector")
     if selector is None:
         return [required("spec.selector")]
+    errs = validate_label_selector(selector, "spec.selector")
     if not selector.get("matchLabels") and not selector.get("matchExpressions"):
-        return [invalid("spec.selector", go_label_selector(selector),
-                        "empty selector is invalid for statefulset")]
-    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels") or {}
+        return errs + [invalid("spec.selector", go_label_selector(selector),
+                               "empty selector is invalid for statefulset")]
+    if errs:
+        return errs
+    tmeta = (spec.get("template") or {}).get("metadata") or {}
+    labels = tmeta.get("labels") or {}
     try:
         matches = selector_matches(selector, labels)
     except Exception:  # an invalid selector expression: reported by label validation upstream
         return [invalid("spec.selector", go_label_selector(selector), "")]
     if not matches:
-        return [invalid("spec.template.metadata.labels", go_string_map(labels),
-                        "`selector` does not match template `labels`")]
-    return []
+        errs.append(invalid("spec.template.metadata.labels", go_string_map(labels),
+                            "`selector` does not match template `labels`"))
+    # ValidatePodTemplateSpecForStatefulSet checks labels and annotations but, upstream's TODO,
+    # not the pod spec (its volumeMounts may name volumeClaimTemplates)
+    errs += validate_labels(labels, "spec.template.labels")
+    errs += validate_annotations(tmeta.get("annotations"), "spec.template.annotations")
+    return errs
 
 
 register(

@@ -1,0 +1,426 @@
+"""PersistentVolume binder, kind's local-path provisioner and the PV/PVC protection controllers.
+
+Models pkg/controller/volume/persistentvolume/pv_controller.go (syncClaim/syncVolume: static
+binding to the smallest matching Available PV, delayed binding for WaitForFirstConsumer classes
+until the scheduler writes `volume.kubernetes.io/selected-node`, the ExternalProvisioning hand-off,
+Released volumes and their reclaim policy, Lost claims), the external provisioner kind installs
+(rancher/local-path-provisioner: a hostPath PV `pvc-<claim uid>` pinned to the selected node),
+pkg/controller/volume/pvcprotection (the `kubernetes.io/pvc-protection` finalizer stays while a
+scheduled, non-terminated pod uses the claim) and pkg/controller/volume/pvprotection (the
+`kubernetes.io/pv-protection` finalizer stays while the PV is Bound), plus the retroactive
+default StorageClass assignment (GA 1.28).
+
+Simplified: provisioning takes PROVISION_SECONDS of simulated time (the real helper pod takes a
+few seconds); its start time is kept in the store's meta (the real provisioner keeps it in
+memory); Recycle makes a Released volume Available again at once; no volume expansion.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import ApiError
+from ..events import _find_similar
+from ..kinds.storage import PV_PROTECTION, PVC_PROTECTION, default_class, parse_quantity
+from ..objects import clone, get_path
+from .base import Controller
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+ACTOR = "persistentvolume-controller"
+SELECTED_NODE = "volume.kubernetes.io/selected-node"
+PROVISIONER_ANNOTATIONS = ("volume.beta.kubernetes.io/storage-provisioner",
+                           "volume.kubernetes.io/storage-provisioner")
+BIND_COMPLETED = "pv.kubernetes.io/bind-completed"
+BOUND_BY_CONTROLLER = "pv.kubernetes.io/bound-by-controller"
+PROVISIONED_BY = "pv.kubernetes.io/provisioned-by"
+LOCAL_PATH = "rancher.io/local-path"
+PROVISION_SECONDS = 2.0
+META_KEY = "pvProvisioning"
+NO_CLASS = "no persistent volumes available for this claim and no storage class is set"
+WAIT_FIRST = "waiting for first consumer to be created before binding"
+
+
+def _claim_key(claim: dict) -> str:
+    return claim["metadata"]["uid"]
+
+
+def provisioner_identity(sc: dict) -> str:
+    """The event source of the external provisioner (`<name>_<pod>_<uuid>` upstream)."""
+    return f"{sc['provisioner']}_local-path-provisioner_{sc['metadata']['uid']}"
+
+
+class PersistentVolumeController(Controller):
+    name = ACTOR
+
+    def reconcile(self, cluster: Cluster) -> None:
+        pvs = cluster.store.list("PersistentVolume")
+        by_claim = {get_path(pv, "spec", "claimRef", "uid"): pv for pv in pvs
+                    if get_path(pv, "spec", "claimRef", "uid")}
+        claims = cluster.store.list("PersistentVolumeClaim")
+        claim_uids = {c["metadata"]["uid"] for c in claims}
+        for claim in claims:
+            ClaimSync(cluster, claim, by_claim.get(claim["metadata"]["uid"])).run()
+        for pv in cluster.store.list("PersistentVolume"):
+            sync_volume(cluster, pv, claim_uids)
+        pending = cluster.store.meta.get(META_KEY)
+        if pending:
+            for uid in [u for u in pending if u not in claim_uids]:
+                del pending[uid]
+
+    def next_wakeup(self, cluster: Cluster) -> float | None:
+        pending = cluster.store.meta.get(META_KEY) or {}
+        times = [t + PROVISION_SECONDS for t in pending.values()
+                 if t + PROVISION_SECONDS > cluster.clock.now]
+        return min(times) if times else None
+
+
+class ClaimSync:
+    """syncClaim for one PersistentVolumeClaim."""
+
+    def __init__(self, cluster: Cluster, claim: dict, pv: dict | None):
+        self.cluster, self.api, self.claim, self.pv = cluster, cluster.api, claim, pv
+        self.ns, self.name = claim["metadata"]["namespace"], claim["metadata"]["name"]
+
+    def event(self, type_: str, reason: str, message: str, component: str = ACTOR) -> None:
+        """Emit once: the real controller repeats it at each resync (`x19 over 4m`), which in a
+        fixpoint reconcile would write forever."""
+        key = (self.claim["metadata"]["uid"], type_, reason, message, component, "", "")
+        if _find_similar(self.cluster, self.ns, key) is None:
+            self.cluster.event(self.claim, type_, reason, message, component=component)
+
+    def run(self) -> None:
+        if get_path(self.claim, "status", "phase") == "Bound":
+            self._check_bound()
+            return
+        if self.claim["metadata"].get("deletionTimestamp"):
+            return
+        if self._assign_default_class():
+            return
+        volume_name = get_path(self.claim, "spec", "volumeName")
+        if volume_name:
+            pv = self.cluster.store.get("PersistentVolume", "", volume_name)
+            if pv is not None and _claim_ref_allows(pv, self.claim) and (
+                    get_path(pv, "status", "phase") in ("Available", "Bound", "Pending")):
+                self._bind(pv)
+            return
+        if self.pv is not None:  # pre-bound by a provisioner or an administrator
+            self._bind(self.pv)
+            return
+        self._find_or_provision()
+
+    def _assign_default_class(self) -> bool:
+        """Retroactive default StorageClass: a Pending claim without a class gets the default."""
+        if get_path(self.claim, "spec", "storageClassName") is not None:
+            return False
+        sc = default_class(self.cluster)
+        if sc is None:
+            return False
+        updated = clone(self.claim)
+        updated["spec"]["storageClassName"] = sc["metadata"]["name"]
+        self._update(updated)
+        return True
+
+    def _find_or_provision(self) -> None:
+        cls = get_path(self.claim, "spec", "storageClassName") or ""
+        sc = self.cluster.store.get("StorageClass", "", cls) if cls else None
+        selected = get_path(self.claim, "metadata", "annotations", SELECTED_NODE)
+        delayed = sc is not None and sc.get("volumeBindingMode") == "WaitForFirstConsumer"
+        if delayed and not selected:
+            self.event("Normal", "WaitForFirstConsumer", WAIT_FIRST)
+            return
+        pv = find_matching_volume(self.cluster, self.claim, selected)
+        if pv is not None:
+            self._bind(pv)
+            return
+        if not cls:
+            self.event("Normal", "FailedBinding", NO_CLASS)
+            return
+        if sc is None:
+            self.event("Warning", "ProvisioningFailed",
+                       f'storageclass.storage.k8s.io "{cls}" not found')
+            return
+        self._provision(sc, selected)
+
+    def _provision(self, sc: dict, selected: str | None) -> None:
+        annotations = self.claim["metadata"].get("annotations") or {}
+        if any(annotations.get(a) != sc["provisioner"] for a in PROVISIONER_ANNOTATIONS):
+            updated = clone(self.claim)
+            for key in PROVISIONER_ANNOTATIONS:
+                updated["metadata"].setdefault("annotations", {})[key] = sc["provisioner"]
+            self.claim = self._update(updated) or self.claim
+        self.event("Normal", "ExternalProvisioning", (
+            f"Waiting for a volume to be created either by the external provisioner "
+            f"'{sc['provisioner']}' or manually by the system administrator. If volume creation "
+            "is delayed, please verify that the provisioner is running and correctly registered."))
+        if sc["provisioner"] != LOCAL_PATH:
+            return  # nobody runs that provisioner in the simulated cluster: stays Pending
+        pending = self.cluster.store.meta.setdefault(META_KEY, {})
+        now = self.cluster.clock.now
+        if _claim_key(self.claim) not in pending:
+            pending[_claim_key(self.claim)] = now
+            self.event("Normal", "Provisioning", "External provisioner is provisioning volume for "
+                       f'claim "{self.ns}/{self.name}"', component=provisioner_identity(sc))
+            self.cluster.record(provisioner_identity(sc).split("_")[0], self.claim,
+                                f"provisioning a volume for claim {self.ns}/{self.name} on "
+                                f"{selected or 'any node'}")
+        if now >= pending[_claim_key(self.claim)] + PROVISION_SECONDS:
+            self._create_local_pv(sc, selected)
+
+    def _create_local_pv(self, sc: dict, selected: str | None) -> None:
+        uid = self.claim["metadata"]["uid"]
+        name = f"pvc-{uid}"
+        spec = self.claim["spec"]
+        pv = {
+            "apiVersion": "v1",
+            "kind": "PersistentVolume",
+            "metadata": {"name": name, "annotations": {PROVISIONED_BY: sc["provisioner"]}},
+            "spec": {
+                "accessModes": list(spec.get("accessModes") or []),
+                "capacity": {"storage": get_path(spec, "resources", "requests", "storage")},
+                "claimRef": _claim_ref(self.claim),
+                "hostPath": {"path": f"/var/local-path-provisioner/{name}_{self.ns}_{self.name}",
+                             "type": "DirectoryOrCreate"},
+                "persistentVolumeReclaimPolicy": sc.get("reclaimPolicy", "Delete"),
+                "storageClassName": sc["metadata"]["name"],
+                "volumeMode": spec.get("volumeMode", "Filesystem"),
+            },
+        }
+        if selected:
+            pv["metadata"]["annotations"]["local.path.provisioner/selected-node"] = selected
+            pv["spec"]["nodeAffinity"] = {"required": {"nodeSelectorTerms": [{
+                "matchExpressions": [{"key": "kubernetes.io/hostname", "operator": "In",
+                                      "values": [selected]}]}]}}
+        try:
+            self.api.create(pv, actor=provisioner_identity(sc).split("_")[0])
+        except ApiError:
+            return
+        self.cluster.store.meta.get(META_KEY, {}).pop(uid, None)
+        self.event("Normal", "ProvisioningSucceeded", f"Successfully provisioned volume {name}",
+                   component=provisioner_identity(sc))
+
+    def _bind(self, pv: dict) -> None:
+        """bindVolumeToClaim + bindClaimToVolume + the two status updates."""
+        pv_name = pv["metadata"]["name"]
+        if not get_path(pv, "spec", "claimRef", "uid"):
+            updated = clone(pv)
+            updated["spec"]["claimRef"] = _claim_ref(self.claim)
+            updated["metadata"].setdefault("annotations", {})[BOUND_BY_CONTROLLER] = "yes"
+            pv = self._update(updated) or pv
+        if get_path(pv, "status", "phase") != "Bound":
+            updated = clone(pv)
+            updated["status"] = {**(pv.get("status") or {}), "phase": "Bound"}
+            pv = self._update(updated, status=True) or pv
+        claim = clone(self.claim)
+        annotations = claim["metadata"].setdefault("annotations", {})
+        if get_path(claim, "spec", "volumeName") != pv_name:
+            claim["spec"]["volumeName"] = pv_name
+            annotations[BOUND_BY_CONTROLLER] = "yes"
+        annotations[BIND_COMPLETED] = "yes"
+        claim = self._update(claim) or self.claim
+        claim = clone(claim)
+        claim["status"] = {"phase": "Bound",
+                           "accessModes": list(get_path(pv, "spec", "accessModes") or []),
+                           "capacity": dict(get_path(pv, "spec", "capacity") or {})}
+        if self._update(claim, status=True) is not None:
+            self.cluster.record(ACTOR, self.claim, f"bound claim {self.ns}/{self.name} to "
+                                f"PersistentVolume {pv_name}")
+
+    def _check_bound(self) -> None:
+        """A Bound claim whose volume vanished is Lost."""
+        volume_name = get_path(self.claim, "spec", "volumeName")
+        pv = self.cluster.store.get("PersistentVolume", "", volume_name or "")
+        if pv is not None and get_path(pv, "spec", "claimRef", "uid") == self.claim["metadata"][
+                "uid"]:
+            return
+        updated = clone(self.claim)
+        updated["status"] = {"phase": "Lost"}
+        if self._update(updated, status=True) is not None:
+            self.event("Warning", "ClaimLost",
+                       "Bound claim has lost its PersistentVolume. Data on the volume is lost!")
+
+    def _update(self, obj: dict, *, status: bool = False) -> dict | None:
+        try:
+            return self.api.update(obj, subresource="status" if status else None, actor=ACTOR)
+        except ApiError:
+            return None
+
+
+def _claim_ref(claim: dict) -> dict:
+    meta = claim["metadata"]
+    return {"kind": "PersistentVolumeClaim", "namespace": meta["namespace"],
+            "name": meta["name"], "uid": meta["uid"], "apiVersion": "v1",
+            "resourceVersion": meta["resourceVersion"]}
+
+
+def _claim_ref_allows(pv: dict, claim: dict) -> bool:
+    ref = get_path(pv, "spec", "claimRef") or {}
+    if not ref:
+        return True
+    meta = claim["metadata"]
+    return (ref.get("name") == meta["name"] and ref.get("namespace") == meta["namespace"]
+            and ref.get("uid") in (None, "", meta["uid"]))
+
+
+def find_matching_volume(cluster: Cluster, claim: dict, node: str | None) -> dict | None:
+    """FindMatchingVolume: the smallest Available PV that satisfies the claim."""
+    from ..labels import selector_matches
+
+    spec = claim["spec"]
+    want = parse_quantity(get_path(spec, "resources", "requests", "storage")) or 0
+    modes = set(spec.get("accessModes") or [])
+    cls = spec.get("storageClassName") or ""
+    best, best_size = None, None
+    for pv in cluster.store.list("PersistentVolume"):
+        pspec = pv.get("spec") or {}
+        if pv["metadata"].get("deletionTimestamp") or not _claim_ref_allows(pv, claim):
+            continue
+        if get_path(pv, "status", "phase") not in ("Available", "Pending", None):
+            continue
+        size = parse_quantity(get_path(pspec, "capacity", "storage")) or 0
+        if (pspec.get("storageClassName") or "") != cls or size < want:
+            continue
+        if not modes <= set(pspec.get("accessModes") or []):
+            continue
+        if pspec.get("volumeMode", "Filesystem") != spec.get("volumeMode", "Filesystem"):
+            continue
+        if spec.get("selector") and not selector_matches(spec["selector"],
+                                                         pv["metadata"].get("labels") or {}):
+            continue
+        if node and not _pv_fits_node(cluster, pv, node):
+            continue
+        if pspec.get("claimRef"):  # pre-bound to this claim: always wins
+            return pv
+        if best_size is None or size < best_size:
+            best, best_size = pv, size
+    return best
+
+
+def _pv_fits_node(cluster: Cluster, pv: dict, node_name: str) -> bool:
+    terms = get_path(pv, "spec", "nodeAffinity", "required", "nodeSelectorTerms")
+    if not terms:
+        return True
+    node = cluster.store.get("Node", "", node_name)
+    labels = get_path(node or {}, "metadata", "labels", default={}) or {}
+    for term in terms:
+        exprs = term.get("matchExpressions") or []
+        if all(_expr_matches(e, labels) for e in exprs):
+            return True
+    return False
+
+
+def _expr_matches(expr: dict, labels: dict) -> bool:
+    op, key, values = expr.get("operator"), expr.get("key"), expr.get("values") or []
+    if op == "In":
+        return labels.get(key) in values
+    if op == "NotIn":
+        return labels.get(key) not in values
+    if op == "Exists":
+        return key in labels
+    if op == "DoesNotExist":
+        return key not in labels
+    return False
+
+
+# ---- volumes ------------------------------------------------------------------------------------
+
+
+def sync_volume(cluster: Cluster, pv: dict, claim_uids: set[str]) -> None:
+    """syncVolume: Available / Bound / Released, then the reclaim policy."""
+    ref = get_path(pv, "spec", "claimRef") or {}
+    phase = get_path(pv, "status", "phase")
+    if not ref:
+        _set_phase(cluster, pv, "Available")
+        return
+    if not ref.get("uid") or ref["uid"] in claim_uids:
+        return  # pre-bound (waits for its claim) or bound: the claim side binds it
+    if phase != "Released":
+        pv = _set_phase(cluster, pv, "Released") or pv
+        cluster.record(ACTOR, pv, f"PersistentVolume {pv['metadata']['name']} is Released: its "
+                       f"claim {ref.get('namespace')}/{ref.get('name')} was deleted")
+    policy = get_path(pv, "spec", "persistentVolumeReclaimPolicy")
+    if policy == "Delete" and not pv["metadata"].get("deletionTimestamp"):
+        actor = get_path(pv, "metadata", "annotations", PROVISIONED_BY) or ACTOR
+        try:
+            cluster.api.delete("PersistentVolume", pv["metadata"]["name"], actor=actor)
+        except ApiError:
+            return
+        cluster.record(actor, pv, f"deleted PersistentVolume {pv['metadata']['name']} "
+                       "(reclaim policy Delete)")
+    elif policy == "Recycle":
+        updated = clone(pv)
+        updated["spec"].pop("claimRef", None)
+        _update(cluster, updated)
+
+
+def _set_phase(cluster: Cluster, pv: dict, phase: str) -> dict | None:
+    if get_path(pv, "status", "phase") == phase:
+        return pv
+    updated = clone(pv)
+    updated["status"] = {"phase": phase}
+    return _update(cluster, updated, status=True)
+
+
+def _update(cluster: Cluster, obj: dict, *, status: bool = False) -> dict | None:
+    try:
+        return cluster.api.update(obj, subresource="status" if status else None, actor=ACTOR)
+    except ApiError:
+        return None
+
+
+# ---- protection controllers --------------------------------------------------------------------
+
+
+class ProtectionController(Controller):
+    """pvc-protection-controller and pv-protection-controller: drop the finalizer when unused."""
+
+    name = "pvc-protection-controller"
+
+    def reconcile(self, cluster: Cluster) -> None:
+        deleting = [c for c in cluster.store.list("PersistentVolumeClaim")
+                    if c["metadata"].get("deletionTimestamp")
+                    and PVC_PROTECTION in (c["metadata"].get("finalizers") or [])]
+        if deleting:
+            used = claims_in_use(cluster)
+            for claim in deleting:
+                key = (claim["metadata"]["namespace"], claim["metadata"]["name"])
+                if key not in used:
+                    _drop_finalizer(cluster, claim, PVC_PROTECTION, self.name)
+        for pv in cluster.store.list("PersistentVolume"):
+            if (pv["metadata"].get("deletionTimestamp")
+                    and PV_PROTECTION in (pv["metadata"].get("finalizers") or [])
+                    and get_path(pv, "status", "phase") != "Bound"):
+                _drop_finalizer(cluster, pv, PV_PROTECTION, "pv-protection-controller")
+
+
+def claims_in_use(cluster: Cluster) -> set[tuple[str, str]]:
+    """(namespace, claim) of every scheduled, not terminated pod's PVC volumes."""
+    used = set()
+    for pod in cluster.store.list("Pod"):
+        if not get_path(pod, "spec", "nodeName"):
+            continue
+        if get_path(pod, "status", "phase") in ("Succeeded", "Failed"):
+            continue
+        for volume in get_path(pod, "spec", "volumes", default=[]) or []:
+            name = get_path(volume, "persistentVolumeClaim", "claimName")
+            if name:
+                used.add((pod["metadata"]["namespace"], name))
+    return used
+
+
+def _drop_finalizer(cluster: Cluster, obj: dict, finalizer: str, actor: str) -> None:
+    updated = clone(obj)
+    updated["metadata"]["finalizers"] = [f for f in obj["metadata"]["finalizers"]
+                                         if f != finalizer]
+    if not updated["metadata"]["finalizers"]:
+        del updated["metadata"]["finalizers"]
+    try:
+        cluster.api.update(updated, actor=actor)
+    except ApiError:
+        return
+    cluster.record(actor, obj, f"{obj['kind']} {obj['metadata']['name']} is no longer in use: "
+                   f"removed the {finalizer} finalizer so its deletion can finish")
+
+
+CONTROLLERS = [PersistentVolumeController, ProtectionController]
