@@ -14,7 +14,8 @@ from tests.sim.workload_helpers import (
 
 
 def events(c, reason=None):
-    evs = sorted(c.api.list("events", "default"), key=lambda e: int(e["metadata"]["resourceVersion"]))
+    evs = sorted(c.api.list("events", "default"),
+                 key=lambda e: int(e["metadata"]["resourceVersion"]))
     return [(e["reason"], e["message"], e["count"]) for e in evs if reason in (None, e["reason"])]
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import labels as labelsel
-from ..errors import AlreadyExists, ApiError
+from ..errors import AlreadyExists, ApiError, Conflict
 from ..objects import clone, controller_ref, owner_reference
 from . import deployment_util as du
 from .base import Controller
@@ -52,6 +52,8 @@ class DeploymentController(Controller):
             sync = DeploymentSync(cluster, d, rs_by_ns.get(d["metadata"].get("namespace", ""), []))
             try:
                 sync.run()
+            except Conflict:
+                continue  # someone else wrote first: the next pass re-reads the store
             except (SyncError, ApiError) as err:
                 delay = backoff.failed(key)
                 cluster.record(NAME, d, f"Deployment {d['metadata']['name']}: {err}; retrying "
@@ -216,7 +218,7 @@ class DeploymentSync:
         return self._create_new_rs(old_rss, new_revision)
 
     def _sync_existing_new_rs(self, existing: dict, new_revision: int) -> dict:
-        d, rs_copy = self.d, clone(existing)
+        d, rs_copy = self.d, clone(self.refresh(existing))
         before = du.revision(existing)
         changed = du.set_new_replica_set_annotations(d, rs_copy, new_revision, True)
         if changed or rs_copy["spec"].get("minReadySeconds", 0) != du.min_ready_seconds(d):
@@ -393,7 +395,7 @@ class DeploymentSync:
         if not size_changes and not du.replicas_annotations_need_update(rs, desired, max_replicas):
             return rs
         old_scale = du.rs_replicas(rs)
-        rs_copy = clone(rs)
+        rs_copy = clone(self.refresh(rs))
         rs_copy["spec"]["replicas"] = new_scale
         du.set_replicas_annotations(rs_copy["metadata"].setdefault("annotations", {}), desired,
                                     max_replicas)
