@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from . import deletion
 from . import labels as labelsel
 from .errors import (
     AlreadyExists,
@@ -28,11 +29,11 @@ from .errors import (
     Invalid,
     NotFound,
     invalid,
-    required,
 )
 from .objects import clone, format_time, get_path
 from .patch import apply_patch
 from .resources import REGISTRY, ResourceType, Strategy
+from .validation import validate_object_meta, validate_object_meta_update
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -88,7 +89,8 @@ class ApiServer:
             sel = labelsel.parse(label_selector)
             items = [o for o in items if labelsel.matches(sel, o["metadata"].get("labels") or {})]
         if field_selector:
-            items = [o for o in items if _field_selector_matches(field_selector, o)]
+            fsel = labelsel.parse_field_selector(field_selector, rt.kind)
+            items = [o for o in items if labelsel.field_selector_matches(fsel, o)]
         items.sort(key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]))
         return [clone(o) for o in items]
 
@@ -102,42 +104,48 @@ class ApiServer:
         dry_run: bool = False,
         actor: str = USER,
     ) -> dict:
+        """Decode (defaults) -> NamespaceLifecycle -> mutating admission -> PrepareForCreate
+        -> validation -> uniqueness -> allocation -> storage, as the real create path."""
         obj = clone(obj)
         rt = self._type_of(obj)
         strategy = REGISTRY.strategy(rt.kind)
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise BadRequest("metadata must be an object")
+        if meta.get("resourceVersion"):
+            raise BadRequest("resourceVersion should not be set on objects to be created")
         self._set_namespace(rt, meta, namespace)
-        self._generate_name(meta)
-        name = meta.get("name") or ""
-        self._validate_name(rt, strategy, meta)
-        self._admit_namespace(rt, meta.get("namespace", ""), name)
-        if self.store.get(rt.kind, meta.get("namespace", ""), name) is not None:
-            raise AlreadyExists(rt.resource, name)
+        strategy.default(obj, self.cluster)
+        self._admit_namespace(rt, meta.get("namespace", ""), meta.get("name") or "")
+        strategy.admit(obj, None, self.cluster)
         for f in SYSTEM_FIELDS:
             meta.pop(f, None)
         strategy.prepare_for_create(obj, self.cluster)
-        strategy.default(obj, self.cluster)
-        strategy.admit(obj, None, self.cluster)
-        errors = strategy.validate(obj, self.cluster)
+        self._generate_name(meta)
+        name = meta.get("name") or ""
+        errors = validate_object_meta(meta, namespaced=rt.namespaced,
+                                      name_fn=strategy.validate_name)
+        errors += strategy.validate(obj, self.cluster)
         if errors:
             raise Invalid(rt.qualified_kind, name, errors)
+        if self.store.get(rt.kind, meta.get("namespace", ""), name) is not None:
+            raise AlreadyExists(rt.resource, name)
         strategy.allocate(obj, None, self.cluster, dry_run)
         meta["uid"] = self.cluster.rand.uuid()
         meta["creationTimestamp"] = format_time(self.cluster.clock.now)
         if strategy.uses_generation:
             meta["generation"] = 1
+        obj = _ordered(obj)
         if dry_run:
-            meta["resourceVersion"] = ""
             return obj
         meta["resourceVersion"] = str(self.store.next_resource_version())
-        obj = _ordered(obj)
         self.store.put(obj)
         self._note(actor, obj, "created")
         return clone(obj)
 
     def _type_of(self, obj: dict) -> ResourceType:
+        if not isinstance(obj, dict):
+            raise BadRequest("Object 'Kind' is missing in the object")
         kind = obj.get("kind")
         if not kind or not isinstance(kind, str):
             raise BadRequest("Object 'Kind' is missing in the object")
@@ -172,27 +180,14 @@ class ApiServer:
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = meta["generateName"][:58] + self.cluster.rand.string(5)
 
-    def _validate_name(self, rt: ResourceType, strategy: Strategy, meta: dict) -> None:
-        name = meta.get("name")
-        if not name:
-            raise Invalid(
-                rt.qualified_kind, "",
-                [required("metadata.name", "name or generateName is required")],
-            )
-        if not isinstance(name, str):
-            raise BadRequest("metadata.name must be a string")
-        errs = [invalid("metadata.name", name, msg) for msg in strategy.validate_name(name)]
-        if errs:
-            raise Invalid(rt.qualified_kind, name, errs)
-
     def _admit_namespace(self, rt: ResourceType, namespace: str, name: str) -> None:
-        """NamespaceLifecycle admission."""
+        """NamespaceLifecycle admission (create): the namespace exists and is not terminating."""
         if not rt.namespaced:
             return
         ns = self.store.get("Namespace", "", namespace)
         if ns is None:
             raise NotFound("namespaces", namespace)
-        if ns["metadata"].get("deletionTimestamp") or get_path(ns, "status", "phase") == "Terminating":
+        if get_path(ns, "status", "phase") == "Terminating":
             raise Forbidden(
                 rt.resource, name,
                 f"unable to create new content in namespace {namespace} because it is being "
@@ -215,10 +210,14 @@ class ApiServer:
         dry_run: bool = False,
         actor: str = USER,
     ) -> dict:
+        """PUT. `subresource`: None, "status", or one the kind serves ("binding" for pods,
+        "finalize" for namespaces). An empty resourceVersion is an unconditional update."""
         obj = clone(obj)
         rt = self._type_of(obj)
         strategy = REGISTRY.strategy(rt.kind)
         meta = obj.setdefault("metadata", {})
+        if not isinstance(meta, dict):
+            raise BadRequest("metadata must be an object")
         self._set_namespace(rt, meta, namespace)
         name = meta.get("name") or ""
         old = self._existing(rt, name, meta.get("namespace", ""))
@@ -242,17 +241,20 @@ class ApiServer:
         ns = self._ns(rt, namespace)
         old = self._existing(rt, name, ns)
         obj = apply_patch(clone(old), patch, patch_type, rt.kind)
-        if not isinstance(obj, dict):
+        if not isinstance(obj, dict) or not isinstance(obj.get("metadata", {}), dict):
             raise BadRequest("patched object is not an object")
-        obj.setdefault("metadata", {})
-        obj["metadata"].setdefault("resourceVersion", old["metadata"]["resourceVersion"])
+        meta = obj.setdefault("metadata", {})
+        if not meta.get("resourceVersion"):
+            # a patch without a resourceVersion applies to whatever is stored now
+            meta["resourceVersion"] = old["metadata"]["resourceVersion"]
         if obj.get("kind") != old["kind"] or obj.get("apiVersion") != old["apiVersion"]:
             raise BadRequest("the kind or apiVersion of an object cannot be changed by a patch")
-        if obj["metadata"].get("name") != name:
-            raise BadRequest("the name of the object cannot be changed by a patch")
-        obj["metadata"]["namespace"] = old["metadata"].get("namespace", "")
-        if not rt.namespaced:
-            obj["metadata"].pop("namespace", None)
+        if meta.get("name") != name:
+            raise BadRequest(f'the name of the object ({meta.get("name")}) does not match the '
+                             f"name on the URL ({name})")
+        if rt.namespaced and meta.get("namespace", ns) != ns:
+            raise BadRequest("the namespace of the provided object does not match the namespace "
+                             "sent on the request")
         return self._update(rt, strategy, obj, old, subresource, dry_run, actor)
 
     def _update(
@@ -270,45 +272,73 @@ class ApiServer:
         rv = meta.get("resourceVersion")
         if rv and rv != old_meta["resourceVersion"]:
             raise Conflict(rt.resource, name)
-        if not rv and not strategy.allow_unconditional_update:
-            raise Invalid(rt.qualified_kind, name, [invalid(
-                "metadata.resourceVersion", 0,
-                "must be specified for an update")])
-        errs = _immutable_meta_errors(meta, old_meta)
-        if errs:
-            raise Invalid(rt.qualified_kind, name, errs)
-        for f in SYSTEM_FIELDS:
-            if f in old_meta:
-                meta[f] = old_meta[f]
-            else:
-                meta.pop(f, None)
-        if subresource == "status":
-            strategy.prepare_for_status_update(obj, old, self.cluster)
-            meta["labels"], meta["annotations"] = old_meta.get("labels"), old_meta.get("annotations")
-            _drop_none(meta)
+        if not rv:
+            if not strategy.allow_unconditional_update:
+                raise Invalid(rt.qualified_kind, name, [invalid(
+                    "metadata.resourceVersion", "", "must be specified for an update")])
+            meta["resourceVersion"] = old_meta["resourceVersion"]
+        if subresource is None:
+            obj = self._prepare_main_update(rt, strategy, obj, old)
         else:
-            strategy.prepare_for_update(obj, old, self.cluster)
-            strategy.default(obj, self.cluster)
-            strategy.admit(obj, old, self.cluster)
-            errors = strategy.validate_update(obj, old, self.cluster)
-            if errors:
-                raise Invalid(rt.qualified_kind, name, errors)
-            strategy.allocate(obj, old, self.cluster, dry_run)
-            if strategy.uses_generation and strategy.generation_changed(obj, old):
-                meta["generation"] = int(old_meta.get("generation", 1)) + 1
+            self._prepare_subresource_update(rt, strategy, subresource, obj, old)
         obj = _ordered(obj)
+        meta = obj["metadata"]
         if _same(obj, old):
             return clone(old)
         if dry_run:
             return obj
-        if meta.get("deletionTimestamp") and not meta.get("finalizers"):
+        if strategy.should_delete_during_update(obj, old):
             self._remove(rt, strategy, old, actor)
             return obj
         meta["resourceVersion"] = str(self.store.next_resource_version())
         self.store.put(obj)
-        if subresource != "status":
+        if subresource is None:
             self._note(actor, obj, "updated")
         return clone(obj)
+
+    def _prepare_main_update(
+        self, rt: ResourceType, strategy: Strategy, obj: dict, old: dict
+    ) -> dict:
+        meta, old_meta = obj["metadata"], old["metadata"]
+        # BeforeUpdate: identity and deletion fields always come from the stored object
+        for f in ("creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
+            _copy(meta, old_meta, f)
+        if not meta.get("uid"):
+            meta["uid"] = old_meta["uid"]
+        if not meta.get("generation") and "generation" in old_meta:
+            meta["generation"] = old_meta["generation"]
+        if rt.namespaced and not meta.get("namespace"):
+            meta["namespace"] = old_meta.get("namespace", "")
+        strategy.default(obj, self.cluster)
+        strategy.admit(obj, old, self.cluster)
+        strategy.prepare_for_update(obj, old, self.cluster)
+        errors = validate_object_meta_update(meta, old_meta)
+        errors += validate_object_meta(meta, namespaced=rt.namespaced,
+                                       name_fn=strategy.validate_name)
+        errors = _dedupe(errors) + strategy.validate_update(obj, old, self.cluster)
+        if errors:
+            raise Invalid(rt.qualified_kind, old_meta["name"], errors)
+        strategy.allocate(obj, old, self.cluster, False)
+        if strategy.uses_generation:
+            meta["generation"] = int(old_meta.get("generation", 1))
+            if strategy.generation_changed(obj, old):
+                meta["generation"] += 1
+        return obj
+
+    def _prepare_subresource_update(
+        self, rt: ResourceType, strategy: Strategy, subresource: str, obj: dict, old: dict
+    ) -> None:
+        """Subresources change only their part; metadata is the stored one."""
+        rv = obj["metadata"]["resourceVersion"]
+        obj["metadata"] = clone(old["metadata"])
+        obj["metadata"]["resourceVersion"] = rv
+        if subresource == "status":
+            strategy.prepare_for_status_update(obj, old, self.cluster)
+            errors = strategy.validate_status_update(obj, old, self.cluster)
+            if errors:
+                raise Invalid(rt.qualified_kind, old["metadata"]["name"], errors)
+        else:
+            strategy.prepare_for_subresource_update(subresource, obj, old, self.cluster)
 
     # ---- delete --------------------------------------------------------------------------
 
@@ -324,48 +354,27 @@ class ApiServer:
         dry_run: bool = False,
         actor: str = USER,
     ) -> dict:
-        """Returns the object: gone, or (graceful / finalizers) carrying deletionTimestamp."""
+        """Returns the object: gone, or (graceful / finalizers) carrying deletionTimestamp.
+        `propagation_policy`: Background (default), Foreground or Orphan."""
         rt = self.resource_type(kind)
         strategy = REGISTRY.strategy(rt.kind)
-        ns = self._ns(rt, namespace)
-        old = self._existing(rt, name, ns)
-        self._check_preconditions(rt, old, preconditions)
-        if rt.kind == "Namespace" and name in IMMORTAL_NAMESPACES:
-            raise Forbidden("namespaces", name, "this namespace may not be deleted")
-        policy = propagation_policy or strategy.default_propagation()
-        if policy not in ("Background", "Foreground", "Orphan"):
-            raise BadRequest(f'unsupported propagationPolicy "{policy}"')
-        obj = clone(old)
-        meta = obj["metadata"]
-        finalizers = list(meta.get("finalizers") or [])
-        if policy == "Foreground" and "foregroundDeletion" not in finalizers:
-            finalizers.append("foregroundDeletion")
-        if policy == "Orphan" and "orphan" not in finalizers:
-            finalizers.append("orphan")
-        grace = strategy.graceful_delete_seconds(old, grace_period_seconds)
-        if not finalizers and grace <= 0:
-            if dry_run:
-                return obj
-            self._remove(rt, strategy, old, actor)
-            return obj
-        return self._mark_deleting(obj, old, finalizers, grace, dry_run, actor)
+        old = self._existing(rt, name, self._ns(rt, namespace))
+        deletion.check_preconditions(rt, old, preconditions)
+        if rt.kind == "Namespace":
+            if name in IMMORTAL_NAMESPACES:
+                raise Forbidden("namespaces", name, "this namespace may not be deleted")
+            return deletion.delete_namespace(self, rt, strategy, old, dry_run, actor)
+        if propagation_policy not in (None, "Background", "Foreground", "Orphan"):
+            raise BadRequest(f'unsupported propagationPolicy "{propagation_policy}"')
+        if grace_period_seconds is not None and grace_period_seconds < 0:
+            grace_period_seconds = 1
+        return deletion.delete_object(self, rt, strategy, old, propagation_policy,
+                                      grace_period_seconds, dry_run, actor)
 
-    def _mark_deleting(
-        self, obj: dict, old: dict, finalizers: list[str], grace: int, dry_run: bool, actor: str
-    ) -> dict:
-        meta = obj["metadata"]
-        now = self.cluster.clock.now
-        old_grace = meta.get("deletionGracePeriodSeconds")
-        if not meta.get("deletionTimestamp") or (old_grace is not None and grace < old_grace):
-            meta["deletionTimestamp"] = format_time(now + max(grace, 0))
-            meta["deletionGracePeriodSeconds"] = max(grace, 0)
-        if finalizers:
-            meta["finalizers"] = finalizers
-        if dry_run or _same(obj, old):
-            return obj
-        meta["resourceVersion"] = str(self.store.next_resource_version())
+    def _write(self, obj: dict, actor: str, verb: str) -> dict:
+        obj["metadata"]["resourceVersion"] = str(self.store.next_resource_version())
         self.store.put(obj)
-        self._note(actor, obj, "deleted")
+        self._note(actor, obj, verb)
         return clone(obj)
 
     def _remove(self, rt: ResourceType, strategy: Strategy, old: dict, actor: str) -> None:
@@ -374,24 +383,6 @@ class ApiServer:
         strategy.release(old, self.cluster)
         if not meta.get("deletionTimestamp"):
             self._note(actor, old, "deleted")
-
-    def _check_preconditions(self, rt: ResourceType, old: dict, pre: dict | None) -> None:
-        if not pre:
-            return
-        meta = old["metadata"]
-        if pre.get("uid") and pre["uid"] != meta["uid"]:
-            raise Conflict(
-                rt.resource, meta["name"],
-                f"Precondition failed: UID in precondition: {pre['uid']}, UID in object meta: "
-                f"{meta['uid']}",
-            )
-        if pre.get("resourceVersion") and pre["resourceVersion"] != meta["resourceVersion"]:
-            raise Conflict(
-                rt.resource, meta["name"],
-                "Precondition failed: ResourceVersion in precondition: "
-                f"{pre['resourceVersion']}, ResourceVersion in object meta: "
-                f"{meta['resourceVersion']}",
-            )
 
     # ---- timeline ------------------------------------------------------------------------
 
@@ -402,12 +393,21 @@ class ApiServer:
         self.cluster.record(actor, obj, f"you {verb} {obj['kind']} {obj['metadata']['name']}")
 
 
-def _immutable_meta_errors(meta: dict, old: dict) -> list[FieldError]:
-    errs = []
-    for f in ("uid", "creationTimestamp"):
-        if meta.get(f) and meta[f] != old.get(f):
-            errs.append(invalid(f"metadata.{f}", meta[f], "field is immutable"))
-    return errs
+def _copy(dst: dict, src: dict, key: str) -> None:
+    if key in src:
+        dst[key] = src[key]
+    else:
+        dst.pop(key, None)
+
+
+def _dedupe(errors: list[FieldError]) -> list[FieldError]:
+    seen: set[str] = set()
+    out = []
+    for e in errors:
+        if str(e) not in seen:
+            seen.add(str(e))
+            out.append(e)
+    return out
 
 
 def _same(a: dict, b: dict) -> bool:
@@ -420,11 +420,6 @@ def _same(a: dict, b: dict) -> bool:
     return all(a.get(k) == b.get(k) for k in keys)
 
 
-def _drop_none(d: dict) -> None:
-    for k in [k for k, v in d.items() if v is None]:
-        del d[k]
-
-
 _TOP_ORDER = ("apiVersion", "kind", "metadata")
 
 
@@ -435,22 +430,3 @@ def _ordered(obj: dict) -> dict:
         if k not in out:
             out[k] = v
     return out
-
-
-def _field_selector_matches(selector: str, obj: dict) -> bool:
-    """Field selectors: `metadata.name=x`, `spec.nodeName=worker-1`, `status.phase!=Running`."""
-    for part in selector.split(","):
-        part = part.strip()
-        if not part:
-            continue
-        if "!=" in part:
-            path, value, negate = *part.split("!=", 1), True
-        else:
-            path, value = part.replace("==", "=").split("=", 1)
-            negate = False
-        actual = get_path(obj, *path.strip().split("."), default="")
-        if path.strip() == "metadata.namespace":
-            actual = obj["metadata"].get("namespace", "")
-        if (str(actual) == value.strip()) == negate:
-            return False
-    return True

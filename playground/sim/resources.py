@@ -91,6 +91,22 @@ class Strategy:
             if key not in ("metadata", "status", "apiVersion", "kind"):
                 obj[key] = value
 
+    def prepare_for_subresource_update(
+        self, subresource: str, obj: dict, old: dict, cluster: Cluster
+    ) -> None:
+        """Updates through another subresource (pods/binding, namespaces/finalize). The
+        kind's strategy overrides this for the subresources it serves."""
+        from .errors import NotFound
+
+        raise NotFound(f"{REGISTRY.get(old['kind']).plural}/{subresource}", old["metadata"]["name"])
+
+    def should_delete_during_update(self, obj: dict, old: dict) -> bool:
+        """rest.ShouldDeleteDuringUpdate: the last finalizer of a deleting object is gone."""
+        meta, old_meta = obj["metadata"], old["metadata"]
+        return (not meta.get("finalizers") and bool(old_meta.get("finalizers"))
+                and bool(meta.get("deletionTimestamp"))
+                and not meta.get("deletionGracePeriodSeconds"))
+
     def default(self, obj: dict, cluster: Cluster) -> None:
         """SetDefaults_<Kind>."""
 
@@ -102,6 +118,9 @@ class Strategy:
 
     def validate_update(self, obj: dict, old: dict, cluster: Cluster) -> list[FieldError]:
         return self.validate(obj, cluster)
+
+    def validate_status_update(self, obj: dict, old: dict, cluster: Cluster) -> list[FieldError]:
+        return []
 
     def generation_changed(self, obj: dict, old: dict) -> bool:
         return obj.get("spec") != old.get("spec")
