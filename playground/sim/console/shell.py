@@ -46,7 +46,11 @@ class Console:
         if not words:
             return ConsoleResult("", True)
         ctx = CommandContext(self.cluster, stdin=stdin, console=self)
-        return self._dispatch(ctx, words)
+        result = self._dispatch(ctx, words)
+        # the control plane reacts within milliseconds of a write: let controllers catch up
+        # at the current simulated time (the clock only moves with `clock` commands)
+        self.cluster.reconcile()
+        return result
 
     def _dispatch(self, ctx: CommandContext, words: list[str]) -> ConsoleResult:
         program, args = words[0], words[1:]
