@@ -37,11 +37,20 @@ MODULES = (
     "net_expose",
 )
 
-for _name in MODULES:
+
+def _network_modules() -> list[str]:
+    """The Network helper's console/net*.py command modules, whatever their names."""
+    from pkgutil import iter_modules
+
+    return sorted(m.name for m in iter_modules(__path__) if m.name.startswith("net"))
+
+
+for _name in dict.fromkeys([*MODULES, *_network_modules()]):
     try:
         import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # a module not written yet
-        if _exc.name != f"{__name__}.{_name}":
+    except ModuleNotFoundError as _exc:  # a module (or a net* sibling it needs) not written yet
+        if _exc.name != f"{__name__}.{_name}" and not (
+            _exc.name or "").startswith(f"{__name__}.net"):
             raise
 
 from .shell import Console  # noqa: E402
