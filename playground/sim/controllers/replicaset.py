@@ -97,8 +97,8 @@ def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backo
         return
     pods = claim_pods(cluster, rs, selector, index)
     key = meta["uid"]
-    status = calculate_status(cluster, rs, pods, None)
-    if backoff.waiting(key) and _counts(status) == _counts(rs.get("status") or {}):
+    counts = calculate_counts(cluster, rs, pods)
+    if backoff.waiting(key) and counts == _counts(rs.get("status") or {}):
         return  # a failed sync waits for its retry, unless its pods changed (a watch event)
     error = None
     if not meta.get("deletionTimestamp"):
@@ -109,7 +109,7 @@ def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backo
         delay = backoff.failed(key)
         cluster.record(NAME, rs, f"ReplicaSet {meta['name']} will retry in "
                                  f"{_human_delay(delay)} (exponential backoff after a failure)")
-    update_status(cluster, rs, calculate_status(cluster, rs, pods, error))
+    update_status(cluster, rs, calculate_status(cluster, rs, pods, error, counts))
 
 
 def claim_pods(cluster: Cluster, rs: dict, selector, index: PodIndex) -> list[dict]:
@@ -254,28 +254,38 @@ def delete_pods(cluster: Cluster, rs: dict, victims: list[dict], have: int,
 # ---- status --------------------------------------------------------------------------------
 
 
-def calculate_status(cluster: Cluster, rs: dict, pods: list[dict], error: ApiError | None) -> dict:
-    """calculateStatus: counts plus the ReplicaFailure condition, zero fields omitted."""
+_COUNT_FIELDS = ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")
+
+
+def calculate_counts(cluster: Cluster, rs: dict, pods: list[dict]) -> tuple[int, int, int, int]:
+    """replicas, fullyLabeledReplicas, readyReplicas, availableReplicas of the claimed pods."""
     now = cluster.clock.now
     min_ready = int(get_path(rs, "spec", "minReadySeconds", default=0))
     template_labels = get_path(rs, "spec", "template", "metadata", "labels", default={}) or {}
+    wanted = template_labels.items()
     fully = ready = available = 0
     for pod in pods:
         labels = pod["metadata"].get("labels") or {}
-        if all(labels.get(k) == v for k, v in template_labels.items()):
+        if all(labels.get(k) == v for k, v in wanted):
             fully += 1
         if is_pod_ready(pod):
             ready += 1
-            if is_pod_available(pod, min_ready, now):
+            if not min_ready or is_pod_available(pod, min_ready, now):
                 available += 1
+    return len(pods), fully, ready, available
+
+
+def calculate_status(cluster: Cluster, rs: dict, pods: list[dict], error: ApiError | None,
+                     counts: tuple[int, int, int, int] | None = None) -> dict:
+    """calculateStatus: counts plus the ReplicaFailure condition, zero fields omitted."""
+    counts = counts or calculate_counts(cluster, rs, pods)
     old = rs.get("status") or {}
-    status: dict = {"replicas": len(pods)}
-    for key, value in (("fullyLabeledReplicas", fully), ("readyReplicas", ready),
-                       ("availableReplicas", available),
+    status: dict = {"replicas": counts[0]}
+    for key, value in (*zip(_COUNT_FIELDS[1:], counts[1:], strict=True),
                        ("observedGeneration", old.get("observedGeneration", 0))):
         if value:
             status[key] = value
-    conditions = _conditions(old.get("conditions") or [], error, len(pods), rs, now)
+    conditions = _conditions(old.get("conditions") or [], error, len(pods), rs, cluster.clock.now)
     if conditions:
         status["conditions"] = conditions
     return status
@@ -296,8 +306,7 @@ def _conditions(conds: list[dict], error: ApiError | None, have: int, rs: dict,
 
 
 def _counts(status: dict) -> tuple:
-    return tuple(status.get(k, 0) for k in ("replicas", "fullyLabeledReplicas", "readyReplicas",
-                                            "availableReplicas"))
+    return tuple(status.get(k, 0) for k in _COUNT_FIELDS)
 
 
 def update_status(cluster: Cluster, rs: dict, status: dict) -> None:
