@@ -1,0 +1,257 @@
+"""The programs `kubectl exec` / `kubectl run -- CMD` can run inside a simulated container.
+
+Each tool prints like the real one: busybox `nslookup` and `wget` (busybox, alpine and
+curl images), BIND's `nslookup` and `dig` (netshoot, agnhost), curl 8.x, `cat
+/etc/resolv.conf` (what the kubelet writes), `cat /etc/hosts` (the kubelet-managed hosts
+file), `hostname`, `env` (with the Service environment variables the kubelet injects,
+pkg/kubelet/envvars). A tool the image lacks fails like runc does (see net_exec.py).
+Name resolution and connections go through playground.sim.resolver and .network.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from ..bootstrap import CLUSTER_DNS_IP
+from ..images import lookup as image_lookup
+from ..network import Response, request
+from ..objects import get_path
+from ..programs import builtin
+from ..resolver import lookup, resolv_conf
+from .net_dig import dig
+from .net_env import container_env
+
+BUSYBOX_APPS = ("busybox", "alpine", "curl", "hello-app")
+
+
+@dataclass
+class Run:
+    stdout: str = ""
+    code: int = 0
+
+
+def tools_of(container: dict) -> frozenset[str]:
+    image = image_lookup(container.get("image", ""))
+    return image.tools if image else frozenset()
+
+
+def flavour(container: dict) -> str:
+    image = image_lookup(container.get("image", ""))
+    return "busybox" if image is not None and image.app in BUSYBOX_APPS else "bind"
+
+
+def run_tool(cluster, pod: dict, container: dict, argv: list[str]) -> Run:
+    name = argv[0].rsplit("/", 1)[-1]
+    handler = TOOLS.get(name)
+    if handler is not None:
+        return handler(cluster, pod, container, argv[1:])
+    env = container_env(cluster, pod, container)
+    code, lines = builtin(argv, env)
+    return Run("".join(line + "\n" for line in lines), code)
+
+
+# ---- shells --------------------------------------------------------------------------------
+
+
+def sh(cluster, pod, container, args: list[str]) -> Run:
+    if len(args) < 2 or args[0] != "-c":
+        return Run("playground: interactive shells are not simulated; run one command at a "
+                   "time: kubectl exec POD -- CMD ARGS\n", 1)
+    out, code = "", 0
+    for part in args[1].replace("&&", ";").split(";"):
+        words = shlex.split(part)
+        if not words:
+            continue
+        if words[0].rsplit("/", 1)[-1] not in tools_of(container) | set(TOOLS) - {"sh"}:
+            return Run(out + f"sh: {words[0]}: not found\n", 127)
+        result = run_tool(cluster, pod, container, words)
+        out, code = out + result.stdout, result.code
+    return Run(out, code)
+
+
+# ---- files and identity --------------------------------------------------------------------
+
+
+def cat(cluster, pod, container, args: list[str]) -> Run:
+    out, code = "", 0
+    for path in args:
+        if path == "/etc/resolv.conf":
+            out += resolv_conf(pod).text()
+        elif path == "/etc/hosts":
+            out += hosts_file(pod)
+        elif path == "/etc/hostname":
+            out += hostname_of(pod) + "\n"
+        else:
+            out += f"cat: can't open '{path}': No such file or directory\n"
+            code = 1
+    return Run(out, code)
+
+
+def hostname_of(pod: dict) -> str:
+    return get_path(pod, "spec", "hostname") or pod["metadata"]["name"]
+
+
+def hosts_file(pod: dict) -> str:
+    """pkg/kubelet/kubelet_pods.go managedHostsFileContent."""
+    text = ("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n"
+            "::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\n"
+            "fe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n")
+    ip = get_path(pod, "status", "podIP")
+    if not ip:
+        return text
+    host = hostname_of(pod)
+    sub = get_path(pod, "spec", "subdomain")
+    if sub:
+        ns = pod["metadata"]["namespace"]
+        return text + f"{ip}\t{host}.{sub}.{ns}.svc.cluster.local\t{host}\n"
+    return text + f"{ip}\t{host}\n"
+
+
+def hostname(cluster, pod, container, args: list[str]) -> Run:
+    return Run(hostname_of(pod) + "\n")
+
+
+def env(cluster, pod, container, args: list[str]) -> Run:
+    values = container_env(cluster, pod, container)
+    if args:
+        return Run(values[args[0]] + "\n") if args[0] in values else Run("", 1)
+    return Run("".join(f"{k}={v}\n" for k, v in values.items()))
+
+
+# ---- nslookup ------------------------------------------------------------------------------
+
+
+def nslookup(cluster, pod, container, args: list[str]) -> Run:
+    names = [a for a in args if not a.startswith("-")]
+    if not names:
+        return Run("BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] "
+                   "[-debug] HOST [DNS_SERVER]\n", 1)
+    qtype = next((a.split("=", 1)[1].upper() for a in args
+                  if a.startswith(("-type=", "-query=", "-q="))), "A")
+    name = names[0]
+    busybox = flavour(container) == "busybox"
+    sep = ":" if busybox else "#"
+    header = f"Server:\t\t{CLUSTER_DNS_IP}\nAddress:\t{CLUSTER_DNS_IP}{sep}53\n\n"
+    res = lookup(cluster, pod, name, qtype)
+    if res.rcode == "TIMEOUT":
+        return Run(";; connection timed out; no servers could be reached\n\n", 1)
+    if not res.ok:
+        reason = "NXDOMAIN" if res.rcode == "NXDOMAIN" else "No answer"
+        if not busybox and res.rcode != "NXDOMAIN":
+            return Run(header + f"*** Can't find {name}: No answer\n\n", 1)
+        return Run(header + f"** server can't find {name}: {reason}\n\n", 1)
+    out = header
+    if not busybox and res.answer.source == "upstream":
+        out += "Non-authoritative answer:\n"
+    for rec in res.answer.records:
+        rname = rec.name.rstrip(".")
+        if rec.type == "CNAME":
+            target = rec.data.rstrip(".") if busybox else rec.data
+            out += f"{rname}\tcanonical name = {target}\n"
+        elif rec.type == "A":
+            out += f"Name:\t{rname}\nAddress: {rec.data}\n"
+        elif rec.type in ("SRV", "PTR", "TXT"):
+            word = {"SRV": "service", "PTR": "name", "TXT": "text"}[rec.type]
+            out += f"{rname}\t{word} = {rec.data}\n"
+    return Run(out + ("" if busybox else "\n"))
+
+
+# ---- curl / wget ---------------------------------------------------------------------------
+
+
+def curl(cluster, pod, container, args: list[str]) -> Run:
+    flags, urls = _curl_args(args)
+    if not urls:
+        return Run("curl: try 'curl --help' or 'curl --manual' for more information\n", 2)
+    resp = request(cluster, pod, urls[0])
+    silent, show_err = "s" in flags, "S" in flags
+    if not resp.ok:
+        code, msg = _curl_error(resp, "k" in flags)
+        return Run("" if silent and not show_err else msg + "\n", code)
+    head = f"HTTP/1.1 {resp.status} {resp.reason}\r\n" + "".join(
+        f"{k}: {v}\r\n" for k, v in resp.headers.items()) + "\r\n"
+    if "I" in flags:
+        return Run(head)
+    out = (head if "i" in flags else "") + resp.body
+    if "f" in flags and resp.status >= 400:
+        msg = f"curl: (22) The requested URL returned error: {resp.status}\n"
+        return Run("" if silent and not show_err else msg, 22)
+    return Run(out)
+
+
+def _curl_args(args: list[str]) -> tuple[set[str], list[str]]:
+    flags, urls, skip = set(), [], False
+    for a in args:
+        if skip:
+            skip = False
+            continue
+        if a in ("-m", "--max-time", "--connect-timeout", "-o", "-H", "-X", "-d", "-w"):
+            skip = True
+        elif a in ("--silent",):
+            flags.add("s")
+        elif a in ("--insecure",):
+            flags.add("k")
+        elif a in ("--head",):
+            flags.add("I")
+        elif a in ("--fail",):
+            flags.add("f")
+        elif a.startswith("-") and not a.startswith("--"):
+            flags.update(a[1:])
+        elif not a.startswith("-"):
+            urls.append(a)
+    return flags, urls
+
+
+def _curl_error(resp: Response, insecure: bool) -> tuple[int, str]:
+    host, port = resp.host, resp.port
+    if resp.error == "resolve":
+        return 6, f"curl: (6) Could not resolve host: {host}"
+    if resp.error == "refused":
+        return 7, (f"curl: (7) Failed to connect to {host} port {port} after 1 ms: Couldn't "
+                   "connect to server")
+    if resp.error == "timeout":
+        return 28, (f"curl: (28) Failed to connect to {host} port {port} after 135029 ms: "
+                    "Couldn't connect to server")
+    if resp.error == "ssl":
+        return 35, ("curl: (35) OpenSSL/3.3.3: error:0A00010B:SSL routines::wrong version "
+                    "number")
+    return 52, "curl: (52) Empty reply from server"
+
+
+def wget(cluster, pod, container, args: list[str]) -> Run:
+    quiet = any(a in ("-q", "-qO-", "-qO", "--quiet") for a in args)
+    urls = [a for a in args if not a.startswith("-") and a not in ("-",)]
+    if not urls:
+        return Run("BusyBox v1.36.1 multi-call binary.\n\nUsage: wget [-cqS] [-O FILE] URL\n", 1)
+    resp = request(cluster, pod, urls[0])
+    target = resp.ip or resp.host
+    if not resp.ok:
+        msg = {
+            "resolve": f"wget: bad address '{resp.host}'",
+            "refused": f"wget: can't connect to remote host ({target}): Connection refused",
+            "timeout": f"wget: can't connect to remote host ({target}): Connection timed out",
+            "ssl": "wget: error getting response: Connection reset by peer",
+        }.get(resp.error, "wget: error getting response")
+        return Run(msg + "\n", 1)
+    if resp.status >= 400:
+        return Run(("" if quiet else f"Connecting to {resp.host} ({resp.ip}:{resp.port})\n")
+                   + f"wget: server returned error: HTTP/1.1 {resp.status} {resp.reason}\n", 1)
+    if quiet:
+        return Run(resp.body)
+    size = len(resp.body.encode())
+    return Run(f"Connecting to {resp.host} ({resp.ip}:{resp.port})\nwriting to stdout\n"
+               + resp.body + f"-                    100% |********************************| "
+               f"{size:>5}  0:00:00 ETA\nwritten to stdout\n")
+
+
+TOOLS = {
+    "sh": sh, "bash": sh, "ash": sh,
+    "cat": cat,
+    "hostname": hostname,
+    "env": env, "printenv": env,
+    "nslookup": nslookup,
+    "dig": dig,
+    "curl": curl,
+    "wget": wget,
+}
