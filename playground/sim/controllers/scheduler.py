@@ -93,8 +93,8 @@ def host_ports(pod: dict) -> set[tuple[str, str, int]]:
     for c in get_path(pod, "spec", "containers", default=[]):
         for p in c.get("ports") or []:
             if p.get("hostPort"):
-                out.add((p.get("hostIP") or "0.0.0.0", p.get("protocol") or "TCP",
-                         int(p["hostPort"])))
+                ip = p.get("hostIP") or "0.0.0.0"  # noqa: S104 (a key, not a bind)
+                out.add((ip, p.get("protocol") or "TCP", int(p["hostPort"])))
     return out
 
 
@@ -138,7 +138,7 @@ class Scheduler(Controller):
         meta = pod["metadata"]
         bound = clone(pod)
         bound["spec"]["nodeName"] = info.name
-        bound = cluster.api.update(bound, subresource="binding", actor=self.name)
+        bound = bind(cluster, bound, self.name)
         status = clone(bound)
         set_condition(status, {"type": "PodScheduled", "status": "True"}, cluster.clock.now)
         status["status"].pop("nominatedNodeName", None)
@@ -161,6 +161,19 @@ class Scheduler(Controller):
         cluster.event(updated, "Warning", "FailedScheduling", message, component=self.name)
         cluster.record(self.name, updated,
                        f"cannot place {pod['metadata']['name']} anywhere: {message}")
+
+
+def bind(cluster: Cluster, pod: dict, actor: str) -> dict:
+    """POST pods/<name>/binding; the plain update is a fallback until PodStrategy serves
+    the binding subresource."""
+    from ..errors import NotFound
+
+    try:
+        return cluster.api.update(pod, subresource="binding", actor=actor)
+    except NotFound as exc:
+        if "binding" not in str(exc.message):
+            raise
+        return cluster.api.update(pod, actor=actor)
 
 
 def _wants_scheduling(pod: dict) -> bool:

@@ -1,0 +1,357 @@
+"""The kubelet of every node: runs the pods bound to it and reports their status.
+
+Models pkg/kubelet (kubelet.go syncPod, pod_workers.go, kubelet_pods.go, status manager,
+kubelet_node_status.go): for each pod bound to a node whose kubelet runs, create the sandbox
+(pod IP from the node's /24 by host-local IPAM: sequential from .2, wrapping round and reusing
+freed addresses only then), pull images (kubelet_runtime), start containers, report status
+(kubelet_status) and the kubelet's events; on deletion send SIGTERM ("Killing"), wait for the
+grace period while containers run, then remove the pod (grace 0, as the status manager does).
+The node side: a running kubelet posts Ready=True (event NodeReady when it comes back) and
+reports NodeSchedulable / NodeNotSchedulable when the node is uncordoned / cordoned.
+
+Simplified: containers keep running until the grace period ends whatever their SIGTERM
+handling; no init containers; Lease renewals are not written (the node lifecycle controller
+derives the last heartbeat from the KubeletState internal object); a stopped kubelet freezes
+its pods as they were, and resumes them when started again.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..kinds.internal import internal_object
+from ..objects import clone, format_time, get_path, parse_time
+from ..scheduling import is_terminal, node_internal_ip
+from . import kubelet_env
+from .base import Controller
+from .kubelet_runtime import SANDBOX_SECONDS, ContainerRunner
+from .kubelet_status import container_status, get_phase, pod_conditions
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+NAME = "kubelet"
+MAX_STEPS = 64
+
+
+def runtime_name(pod: dict) -> str:
+    return f"{pod['metadata'].get('namespace', 'default')}/{pod['metadata']['name']}"
+
+
+def kubelet_running(state: dict | None) -> bool:
+    return state is None or bool(state.get("running", True))
+
+
+class Kubelet(Controller):
+    name = NAME
+
+    def reconcile(self, cluster: Cluster) -> None:
+        now = cluster.clock.now
+        store = cluster.store
+        by_node: dict[str, list[dict]] = {}
+        for pod in store.list("Pod"):
+            node = get_path(pod, "spec", "nodeName")
+            if node:
+                by_node.setdefault(node, []).append(pod)
+        runtimes = {r["metadata"]["name"]: r for r in store.list("PodRuntime")}
+        seen: set[str] = set()
+        for node in store.list("Node"):
+            name = node["metadata"]["name"]
+            state = store.get("KubeletState", "", name)
+            if state is None:
+                state = cluster.api.create(new_kubelet_state(name, now), actor=NAME)
+            pods = by_node.get(name, [])
+            seen.update(runtime_name(p) for p in pods)
+            if not kubelet_running(state):
+                continue
+            self.sync_node(cluster, node, state)
+            NodeSync(cluster, node, state, runtimes).run(pods)
+        for rname, rt in runtimes.items():
+            if rname not in seen and _pod_gone(store, rt):
+                cluster.api.delete("PodRuntime", rname, actor=NAME)
+
+    def next_wakeup(self, cluster: Cluster) -> float | None:
+        best: float | None = None
+        store = cluster.store
+        for rt in store.list("PodRuntime"):
+            t = rt["state"].get("next")
+            if t is None:
+                continue
+            state = store.get("KubeletState", "", rt["state"].get("node", ""))
+            if kubelet_running(state) and (best is None or t < best):
+                best = t
+        return best
+
+    # ---- the node's own status -----------------------------------------------------------
+
+    def sync_node(self, cluster: Cluster, node: dict, state: dict) -> None:
+        name = node["metadata"]["name"]
+        now = cluster.clock.now
+        conds = get_path(node, "status", "conditions", default=[]) or []
+        ready = next((c for c in conds if c.get("type") == "Ready"), None)
+        if ready is None or ready.get("status") != "True":
+            updated = clone(node)
+            updated["status"]["conditions"] = healthy_conditions(conds, now)
+            cluster.api.update(updated, subresource="status", actor=NAME)
+            cluster.event(node, "Normal", "NodeReady", f"Node {name} status is now: NodeReady",
+                          component=NAME, host=name)
+            cluster.record(f"kubelet on {name}", node, "kubelet is posting ready status again: "
+                           "node Ready")
+        unschedulable = bool(get_path(node, "spec", "unschedulable"))
+        if bool(state.get("reportedUnschedulable", False)) != unschedulable:
+            reason = "NodeNotSchedulable" if unschedulable else "NodeSchedulable"
+            cluster.event(node, "Normal", reason, f"Node {name} status is now: {reason}",
+                          component=NAME, host=name)
+            updated = clone(state)
+            updated["reportedUnschedulable"] = unschedulable
+            cluster.api.update(updated, actor=NAME)
+
+
+def new_kubelet_state(node: str, now: float) -> dict:
+    return internal_object("KubeletState", node, running=True, startedAt=now, stoppedAt=None,
+                           images={}, pullBusyUntil=0.0, ipamLast=1,
+                           reportedUnschedulable=False)
+
+
+def healthy_conditions(old: list[dict], now: float) -> list[dict]:
+    from ..bootstrap import _ready_conditions
+
+    fresh = _ready_conditions(format_time(now))
+    prev = {c.get("type"): c for c in old}
+    for cond in fresh:
+        before = prev.get(cond["type"])
+        if before is not None and before.get("status") == cond["status"]:
+            cond["lastTransitionTime"] = before.get("lastTransitionTime", cond[
+                "lastTransitionTime"])
+    return fresh
+
+
+def _pod_gone(store, rt: dict) -> bool:
+    ns, _, name = rt["metadata"]["name"].partition("/")
+    pod = store.get("Pod", ns, name)
+    return pod is None or pod["metadata"].get("uid") != rt["state"].get("podUID") or not get_path(
+        pod, "spec", "nodeName")
+
+
+class NodeSync:
+    """One pass of one node's kubelet over its pods."""
+
+    def __init__(self, cluster: Cluster, node: dict, state: dict, runtimes: dict[str, dict]):
+        self.cluster = cluster
+        self.node = node
+        self.node_name = node["metadata"]["name"]
+        self.state = state
+        self.work: dict | None = None  # a clone of state, made when something changes it
+        self.used_ips: set[str] | None = None
+        self.runtimes = runtimes
+        self.now = cluster.clock.now
+        self.actor = f"kubelet on {self.node_name}"
+
+    def run(self, pods: list[dict]) -> None:
+        for pod in sorted(pods, key=lambda p: p["metadata"].get("creationTimestamp", "")):
+            self.sync_pod(pod)
+        if self.work is not None and self.work != self.state:
+            self.cluster.api.update(self.work, actor=NAME)
+
+    def mutable_state(self) -> dict:
+        if self.work is None:
+            self.work = clone(self.state)
+        return self.work
+
+    # ---- one pod ----------------------------------------------------------------------------
+
+    def sync_pod(self, pod: dict) -> None:
+        rname = runtime_name(pod)
+        stored = self.runtimes.get(rname)
+        uid = pod["metadata"].get("uid")
+        if stored is not None and stored["state"].get("podUID") == uid:
+            st = stored["state"]
+            nxt = st.get("next")
+            if st.get("podRV") == pod["metadata"]["resourceVersion"] and (
+                    nxt is None or nxt > self.now):
+                return  # nothing changed since the last sync and no timer is due
+            rt = clone(st)
+        else:
+            if is_terminal(pod) or pod["metadata"].get("deletionTimestamp"):
+                if pod["metadata"].get("deletionTimestamp"):
+                    self.remove_pod(pod)
+                return
+            rt = {"podUID": uid, "node": self.node_name, "admittedAt": self.now,
+                  "sandboxAt": self.now + SANDBOX_SECONDS, "containers": {}}
+        events: list = []
+        if pod["metadata"].get("deletionTimestamp"):
+            if self.terminate(pod, rt, events):
+                return
+        elif not is_terminal(pod):
+            self.advance(pod, rt, events)
+        pod = self.write_status(pod, rt)
+        self.emit(pod, events)
+        rt["podRV"] = pod["metadata"]["resourceVersion"]
+        self.save_runtime(rname, stored, rt)
+
+    def advance(self, pod: dict, rt: dict, events: list) -> None:
+        if self.now < rt["sandboxAt"]:
+            rt["next"] = rt["sandboxAt"]
+            return
+        if not rt.get("podIP"):
+            rt["podIP"] = self.allocate_ip(pod)
+        mount_error = kubelet_env.volume_error(self.cluster, pod)
+        if mount_error:
+            if rt.get("mountError") != mount_error:
+                events.append(("Warning", "FailedMount", mount_error, None))
+                rt["mountError"] = mount_error
+            rt["next"] = None
+            return
+        rt.pop("mountError", None)
+        runners = self.runners(pod, rt, events)
+        for _ in range(MAX_STEPS):
+            changed = False
+            for i, runner in enumerate(runners):
+                if i and int(rt["containers"][runners[i - 1].name].get("starts", 0)) == 0 and (
+                        runner.rec.get("stage", "new") == "new"):
+                    break  # containers start in order: the next pull waits for this start
+                changed |= runner.step(self.now)
+            if not changed:
+                break
+        times = [t for r in runners if (t := r.next_time()) is not None]
+        rt["next"] = min(times) if times else None
+
+    def runners(self, pod: dict, rt: dict, events: list) -> list[ContainerRunner]:
+        state = self.mutable_state()
+        out = []
+        for c in get_path(pod, "spec", "containers", default=[]):
+            rec = rt["containers"].setdefault(c["name"], {})
+            env, err = kubelet_env.container_env(self.cluster, pod, c, rt.get("podIP", ""),
+                                                 self.now)
+            out.append(ContainerRunner(state, pod, c, rec, env, events,
+                                       self.cluster.rand.random, env_error=err))
+        return out
+
+    def terminate(self, pod: dict, rt: dict, events: list) -> bool:
+        """Graceful deletion; True when the pod is gone."""
+        deadline = parse_time(pod["metadata"]["deletionTimestamp"])
+        running = [n for n, r in rt["containers"].items() if r.get("stage") == "running"]
+        if not rt.get("killing"):
+            rt["killing"] = self.now
+            for name in running:
+                events.append(("Normal", "Killing", f"Stopping container {name}", name))
+        if not running or self.now >= deadline:
+            self.emit(pod, events)
+            self.remove_pod(pod)
+            return True
+        rt["next"] = deadline
+        return False
+
+    def remove_pod(self, pod: dict) -> None:
+        meta = pod["metadata"]
+        self.cluster.api.delete("Pod", meta["name"], namespace=meta.get("namespace"),
+                                grace_period_seconds=0, actor=NAME)
+        self.cluster.record(self.actor, pod, f"containers of {meta['name']} stopped: pod removed")
+        rname = runtime_name(pod)
+        if self.cluster.store.get("PodRuntime", "", rname) is not None:
+            self.cluster.api.delete("PodRuntime", rname, actor=NAME)
+            self.runtimes.pop(rname, None)
+
+    # ---- status, events, bookkeeping -----------------------------------------------------
+
+    def write_status(self, pod: dict, rt: dict) -> dict:
+        containers = get_path(pod, "spec", "containers", default=[])
+        statuses = [container_status(pod, c, rt["containers"].get(c["name"]))
+                    for c in containers]
+        phase = get_phase(pod, statuses)
+        if is_terminal(pod):
+            phase = pod["status"]["phase"]
+        sandbox = self.now >= rt["sandboxAt"] and bool(rt.get("podIP"))
+        updated = clone(pod)
+        status = updated.setdefault("status", {})
+        status["conditions"] = pod_conditions(pod, statuses, phase, sandbox, self.now)
+        status["containerStatuses"] = statuses
+        host_ip = node_internal_ip(self.node)
+        status["hostIP"] = host_ip
+        status["hostIPs"] = [{"ip": host_ip}]
+        if sandbox:
+            status["podIP"] = rt["podIP"]
+            status["podIPs"] = [{"ip": rt["podIP"]}]
+        status["phase"] = phase
+        status.setdefault("startTime", format_time(rt["admittedAt"]))
+        if status == pod.get("status"):
+            return pod
+        return self.cluster.api.update(updated, subresource="status", actor=NAME)
+
+    def emit(self, pod: dict, events: list) -> None:
+        for type_, reason, message, container in events:
+            fp = f"spec.containers{{{container}}}" if container else None
+            if type_:
+                    self.cluster.event(pod, type_, reason, message, component=NAME,
+                                   host=self.node_name, field_path=fp)
+            sentence = _sentence(reason, message, container)
+            if sentence:
+                self.cluster.record(self.actor, pod, sentence)
+
+    def save_runtime(self, rname: str, stored: dict | None, rt: dict) -> None:
+        if stored is None or stored["state"].get("podUID") != rt["podUID"]:
+            if stored is not None:
+                self.cluster.api.delete("PodRuntime", rname, actor=NAME)
+            obj = self.cluster.api.create(internal_object("PodRuntime", rname, state=rt),
+                                          actor=NAME)
+        elif stored["state"] != rt:
+            obj = self.cluster.api.update({**stored, "state": rt}, actor=NAME)
+        else:
+            return
+        self.runtimes[rname] = obj
+
+    def allocate_ip(self, pod: dict) -> str:
+        """host-local IPAM: the next free address after the last one handed out."""
+        if get_path(pod, "spec", "hostNetwork"):
+            return node_internal_ip(self.node)
+        cidr = get_path(self.node, "spec", "podCIDR", default="10.244.0.0/24")
+        prefix = cidr.split("/")[0].rsplit(".", 1)[0]
+        if self.used_ips is None:
+            self.used_ips = self.ips_in_use(prefix)
+        used = self.used_ips
+        state = self.mutable_state()
+        last = int(state.get("ipamLast", 1))
+        for step in range(1, 254):
+            host = (last - 2 + step) % 253 + 2
+            if f"{prefix}.{host}" not in used:
+                state["ipamLast"] = host
+                used.add(f"{prefix}.{host}")
+                return f"{prefix}.{host}"
+        return ""  # the /24 is full: no IP (the real CNI fails the sandbox)
+
+    def ips_in_use(self, prefix: str) -> set[str]:
+        used = set()
+        for rt in self.runtimes.values():
+            st = rt["state"]
+            if st.get("node") == self.node_name and st.get("podIP", "").startswith(prefix + "."):
+                ns, _, name = rt["metadata"]["name"].partition("/")
+                pod = self.cluster.store.get("Pod", ns, name)
+                if pod is not None and not is_terminal(pod):
+                    used.add(st["podIP"])
+        return used
+
+
+def _sentence(reason: str, message: str, container: str | None) -> str:
+    if reason == "Pulled" and "already present" in message:
+        return f"image already on the node; starting container {container}"
+    if reason == "Pulled":
+        took = message.split(" in ", 1)[1].split(" (", 1)[0]
+        image = message.split('"')[1]
+        return f"image {image} pulled in {took}; starting container {container}"
+    if reason == "Pulling":
+        return f"pulling image {message.split(chr(34))[1]} for container {container}"
+    if reason == "Failed" and message.startswith("Failed to pull"):
+        return f"could not pull image {message.split(chr(34))[1]}: ErrImagePull"
+    if reason == "BackOff" and "pulling" in message:
+        return f"waiting before pulling image {message.split(chr(34))[1]} again (ImagePullBackOff)"
+    if reason == "BackOff":
+        return ""
+    if reason in ("Started", "Created", "Failed") and message.startswith(("Created", "Error: Err",
+                                                                           "Error: Image")):
+        return ""
+    if reason == "Started":
+        return f"started container {container}"
+    return message
+
+
+CONTROLLERS = [Kubelet]
