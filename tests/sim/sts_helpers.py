@@ -63,9 +63,9 @@ def set_pod_state(c: Cluster, name: str, phase: str = "Running", ready: bool = T
                   ns: str = "default") -> None:
     """Play kubelet: set phase and the Ready condition."""
     pod = clone(c.store.get("Pod", ns, name))
-    pod.setdefault("spec", {}).setdefault("nodeName", "worker-1")
-    if pod["spec"].get("nodeName") != c.store.get("Pod", ns, name)["spec"].get("nodeName"):
-        pod = c.api.update(pod, actor="default-scheduler")
+    if not pod["spec"].get("nodeName"):
+        pod["spec"]["nodeName"] = "worker-1"
+        pod = c.api.update(pod, subresource="binding", actor="default-scheduler")
     now = format_time(c.clock.now)
     pod["status"] = {
         "phase": phase,

@@ -70,8 +70,9 @@ def test_pod_identity_labels_and_volumes():
     }
     assert pod["spec"]["hostname"] == "web-0"
     assert pod["spec"]["subdomain"] == "nginx"
-    assert pod["spec"]["volumes"] == [{"name": "www", "persistentVolumeClaim":
-                                       {"claimName": "www-web-0"}}]
+    # the claim volume comes first (the ServiceAccount admission may append its token volume)
+    assert pod["spec"]["volumes"][0] == {"name": "www",
+                                         "persistentVolumeClaim": {"claimName": "www-web-0"}}
     assert pod["metadata"]["ownerReferences"] == [{
         "apiVersion": "apps/v1", "kind": "StatefulSet", "name": "web",
         "uid": sts["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True}]
