@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from playground.sim import Cluster
 from playground.sim.controllers.statefulset import StatefulSetController
+from playground.sim.errors import NotFound
 from playground.sim.objects import clone, format_time
 
 
@@ -65,7 +66,10 @@ def set_pod_state(c: Cluster, name: str, phase: str = "Running", ready: bool = T
     pod = clone(c.store.get("Pod", ns, name))
     if not pod["spec"].get("nodeName"):
         pod["spec"]["nodeName"] = "worker-1"
-        pod = c.api.update(pod, subresource="binding", actor="default-scheduler")
+        try:
+            pod = c.api.update(pod, subresource="binding", actor="default-scheduler")
+        except NotFound:  # an API server without pods/binding yet
+            pod = c.api.update(pod, actor="default-scheduler")
     now = format_time(c.clock.now)
     pod["status"] = {
         "phase": phase,
