@@ -1,0 +1,1 @@
+# Lessons, steps, checks and progress arrive with the lessons issue.

@@ -1,0 +1,31 @@
+// Live-connection indicator, driven by the events of htmx's websocket extension.
+// The state is written as text too (never colour alone), and on <body> as
+// data-ws="open" / "closed" so that tests and other scripts can wait for it.
+(function () {
+  "use strict";
+  // Close codes after which htmx-ext-ws tries again on its own.
+  var RETRIED_CODES = [1006, 1011, 1012, 1013];
+  var wasOpen = false;
+
+  function show(state) {
+    var badge = document.getElementById("ws-status");
+    if (!badge) return;
+    var key = "label" + state.charAt(0).toUpperCase() + state.slice(1);
+    badge.dataset.state = state;
+    badge.querySelector(".label").textContent = badge.dataset[key] || state;
+  }
+
+  document.addEventListener("htmx:wsConnecting", function () {
+    show(wasOpen ? "reconnecting" : "connecting");
+  });
+  document.addEventListener("htmx:wsOpen", function () {
+    wasOpen = true;
+    document.body.dataset.ws = "open";
+    show("open");
+  });
+  document.addEventListener("htmx:wsClose", function (event) {
+    var code = event.detail && event.detail.event ? event.detail.event.code : 0;
+    document.body.dataset.ws = "closed";
+    show(RETRIED_CODES.indexOf(code) >= 0 ? "reconnecting" : "closed");
+  });
+})();
