@@ -1,0 +1,135 @@
+"""Admission plugins that mutate Pods on create, and the pod's QoS class.
+
+Models plugin/pkg/admission/serviceaccount/admission.go (serviceAccountName "default", the
+projected `kube-api-access-xxxxx` token volume mounted read-only at
+/var/run/secrets/kubernetes.io/serviceaccount in every container), plugin/pkg/admission/priority
+(priority 0, preemptionPolicy PreemptLowerPriority), plugin/pkg/admission/
+defaulttolerationseconds/admission.go (not-ready/unreachable NoExecute tolerations for 300 s
+unless already tolerated) and pkg/apis/core/helper/qos/qos.go (GetPodQOS).
+
+Simplified: a missing *default* ServiceAccount is tolerated (upstream would refuse the pod
+until the ServiceAccount controller catches up, a race a learner cannot act on); a missing
+named ServiceAccount is refused with the real message.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import Forbidden
+from ..quantity import parse_quantity
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+API_ACCESS_VOLUME_PREFIX = "kube-api-access-"
+SA_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+DEFAULT_TOLERATION_SECONDS = 300
+NOT_READY = "node.kubernetes.io/not-ready"
+UNREACHABLE = "node.kubernetes.io/unreachable"
+
+
+def token_volume_source() -> dict:
+    """serviceaccount.TokenVolumeSource(): token, cluster CA, namespace."""
+    return {
+        "defaultMode": 420,
+        "sources": [
+            {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+            {"configMap": {"name": "kube-root-ca.crt",
+                           "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+            {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {
+                "apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}},
+        ],
+    }
+
+
+def admit_service_account(pod: dict, cluster: Cluster) -> None:
+    spec = pod["spec"]
+    if not spec.get("serviceAccountName"):
+        spec["serviceAccountName"] = "default"
+    spec["serviceAccount"] = spec["serviceAccountName"]
+    name, ns = spec["serviceAccountName"], pod["metadata"].get("namespace", "")
+    sa = cluster.store.get("ServiceAccount", ns, name)
+    if sa is None and name != "default":
+        raise Forbidden("pods", pod["metadata"].get("name", ""),
+                        f'error looking up service account {ns}/{name}: serviceaccount "{name}" '
+                        "not found")
+    automount = spec.get("automountServiceAccountToken")
+    if automount is None and sa is not None:
+        automount = sa.get("automountServiceAccountToken")
+    if automount is False:
+        return
+    _mount_token(spec, cluster)
+
+
+def _mount_token(spec: dict, cluster: Cluster) -> None:
+    volumes = spec.get("volumes") or []
+    existing = next((v["name"] for v in volumes
+                     if str(v.get("name", "")).startswith(API_ACCESS_VOLUME_PREFIX)), None)
+    name = existing or API_ACCESS_VOLUME_PREFIX + cluster.rand.string(5)
+    mount = {"mountPath": SA_MOUNT_PATH, "name": name, "readOnly": True}
+    needed = False
+    for key in ("initContainers", "containers"):
+        for ctr in spec.get(key) or ():
+            mounts = ctr.get("volumeMounts") or []
+            if any(m.get("mountPath") == SA_MOUNT_PATH for m in mounts):
+                continue
+            ctr["volumeMounts"] = [*mounts, dict(mount)]
+            needed = True
+    if needed and existing is None:
+        spec["volumes"] = [*volumes, {"name": name, "projected": token_volume_source()}]
+
+
+def admit_priority(pod: dict) -> None:
+    spec = pod["spec"]
+    if spec.get("priority") is None:
+        spec["priority"] = 0
+    if not spec.get("preemptionPolicy"):
+        spec["preemptionPolicy"] = "PreemptLowerPriority"
+
+
+def admit_default_toleration_seconds(pod: dict) -> None:
+    """Add the 300 s NoExecute tolerations unless the pod tolerates the taint already
+    (a toleration with an empty key or an empty effect counts)."""
+    spec = pod["spec"]
+    tolerations = list(spec.get("tolerations") or [])
+
+    def tolerated(key: str) -> bool:
+        return any(t.get("key", "") in (key, "") and t.get("effect", "") in ("NoExecute", "")
+                   for t in tolerations)
+
+    added = [{"key": key, "operator": "Exists", "effect": "NoExecute",
+              "tolerationSeconds": DEFAULT_TOLERATION_SECONDS}
+             for key in (NOT_READY, UNREACHABLE) if not tolerated(key)]
+    if added:
+        spec["tolerations"] = tolerations + added
+
+
+def qos_class(spec: dict) -> str:
+    """GetPodQOS over cpu and memory: BestEffort, Guaranteed or Burstable."""
+    requests: dict[str, float] = {}
+    limits: dict[str, float] = {}
+    guaranteed = True
+    for key in ("initContainers", "containers"):
+        for ctr in spec.get(key) or ():
+            res = ctr.get("resources") or {}
+            _add(requests, res.get("requests") or {})
+            found = _add(limits, res.get("limits") or {})
+            if found != {"cpu", "memory"}:
+                guaranteed = False
+    if not requests and not limits:
+        return "BestEffort"
+    if guaranteed and requests.keys() == limits.keys() and all(
+            requests[k] == limits[k] for k in requests):
+        return "Guaranteed"
+    return "Burstable"
+
+
+def _add(total: dict[str, float], resources: dict) -> set[str]:
+    found = set()
+    for name in ("cpu", "memory"):
+        value = parse_quantity(resources.get(name))
+        if value:
+            total[name] = total.get(name, 0.0) + value
+            found.add(name)
+    return found
