@@ -22,8 +22,10 @@ from tests.sim.workload_helpers import (
 
 
 def conds(obj):
-    return [(c["type"], c["status"], c["reason"], c["message"])
-            for c in obj["status"].get("conditions", [])]
+    return [
+        (c["type"], c["status"], c["reason"], c["message"])
+        for c in obj["status"].get("conditions", [])
+    ]
 
 
 def settled(replicas=3, **spec):
@@ -59,19 +61,31 @@ def test_slow_start_batches():
     assert slow_start_batches(0) == []
 
 
-@pytest.mark.parametrize(("replicas", "surge", "unavailable"), [
-    (1, 1, 0), (3, 1, 0), (4, 1, 1), (10, 3, 2), (100, 25, 25)])
+@pytest.mark.parametrize(
+    ("replicas", "surge", "unavailable"),
+    [(1, 1, 0), (3, 1, 0), (4, 1, 1), (10, 3, 2), (100, 25, 25)],
+)
 def test_fenceposts_round_surge_up_and_unavailable_down(replicas, surge, unavailable):
     d = deployment(replicas=replicas)
     assert (du.max_surge(d), du.max_unavailable(d)) == (surge, unavailable)
 
 
 def test_fenceposts_both_zero_forces_one_unavailable_and_zero_replicas():
-    d = deployment(replicas=2, strategy={"type": "RollingUpdate", "rollingUpdate": {
-        "maxSurge": "1%", "maxUnavailable": 0}})
+    d = deployment(
+        replicas=2,
+        strategy={
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": "1%", "maxUnavailable": 0},
+        },
+    )
     assert (du.max_surge(d), du.max_unavailable(d)) == (1, 0)
-    d = deployment(replicas=2, strategy={"type": "RollingUpdate", "rollingUpdate": {
-        "maxSurge": 0, "maxUnavailable": "1%"}})
+    d = deployment(
+        replicas=2,
+        strategy={
+            "type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": 0, "maxUnavailable": "1%"},
+        },
+    )
     assert (du.max_surge(d), du.max_unavailable(d)) == (0, 1)
     assert du.max_unavailable(deployment(replicas=0)) == 0
     assert du.max_surge(deployment(strategy={"type": "Recreate"})) == 0
@@ -83,8 +97,15 @@ def test_fenceposts_both_zero_forces_one_unavailable_and_zero_replicas():
 def test_new_replicaset_name_labels_selector_owner_and_annotations():
     c = workload_cluster()
     d = c.api.create(deployment("web", 3, minReadySeconds=5))
-    c.api.patch("deploy", "web", {"metadata": {"annotations": {
-        "kubernetes.io/change-cause": "first", du.LAST_APPLIED: "{}"}}})
+    c.api.patch(
+        "deploy",
+        "web",
+        {
+            "metadata": {
+                "annotations": {"kubernetes.io/change-cause": "first", du.LAST_APPLIED: "{}"}
+            }
+        },
+    )
     c.reconcile()
     [rs] = rs_of(c)
     h = rs["metadata"]["labels"]["pod-template-hash"]
@@ -95,7 +116,11 @@ def test_new_replicaset_name_labels_selector_owner_and_annotations():
     assert rs["spec"]["minReadySeconds"] == 5
     ref = rs["metadata"]["ownerReferences"][0]
     assert (ref["kind"], ref["name"], ref["uid"], ref["controller"]) == (
-        "Deployment", "web", d["metadata"]["uid"], True)
+        "Deployment",
+        "web",
+        d["metadata"]["uid"],
+        True,
+    )
     assert rs["metadata"]["annotations"] == {
         "deployment.kubernetes.io/revision": "1",
         "deployment.kubernetes.io/desired-replicas": "3",
@@ -114,10 +139,18 @@ def test_deployment_gets_revision_and_conditions_while_progressing():
     [rs] = rs_of(c)
     assert d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "1"
     assert conds(d) == [
-        ("Available", "False", "MinimumReplicasUnavailable",
-         "Deployment does not have minimum availability."),
-        ("Progressing", "True", "ReplicaSetUpdated",
-         f'ReplicaSet "{rs["metadata"]["name"]}" is progressing.'),
+        (
+            "Available",
+            "False",
+            "MinimumReplicasUnavailable",
+            "Deployment does not have minimum availability.",
+        ),
+        (
+            "Progressing",
+            "True",
+            "ReplicaSetUpdated",
+            f'ReplicaSet "{rs["metadata"]["name"]}" is progressing.',
+        ),
     ]
     assert d["status"]["replicas"] == 3 and d["status"]["unavailableReplicas"] == 3
     assert d["status"]["updatedReplicas"] == 3
@@ -128,12 +161,20 @@ def test_complete_deployment_status_and_conditions():
     d = c.api.get("deploy", "web")
     [rs] = rs_of(c)
     assert {k: v for k, v in d["status"].items() if k != "conditions"} == {
-        "observedGeneration": d["metadata"]["generation"], "replicas": 3,
-        "updatedReplicas": 3, "readyReplicas": 3, "availableReplicas": 3}
+        "observedGeneration": d["metadata"]["generation"],
+        "replicas": 3,
+        "updatedReplicas": 3,
+        "readyReplicas": 3,
+        "availableReplicas": 3,
+    }
     assert conds(d) == [
         ("Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability."),
-        ("Progressing", "True", "NewReplicaSetAvailable",
-         f'ReplicaSet "{rs["metadata"]["name"]}" has successfully progressed.'),
+        (
+            "Progressing",
+            "True",
+            "NewReplicaSetAvailable",
+            f'ReplicaSet "{rs["metadata"]["name"]}" has successfully progressed.',
+        ),
     ]
 
 
@@ -193,13 +234,19 @@ def test_orphan_replicaset_matching_the_selector_is_adopted():
     c = workload_cluster()
     d = deployment("web", 1)
     h = compute_hash(d["spec"]["template"])
-    orphan = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
-              "metadata": {"name": f"web-{h}", "labels": {"app": "web", "pod-template-hash": h}},
-              "spec": {"replicas": 1, "selector": {"matchLabels": {"app": "web",
-                                                                   "pod-template-hash": h}},
-                       "template": {"metadata": {"labels": {"app": "web",
-                                                            "pod-template-hash": h}},
-                                    "spec": d["spec"]["template"]["spec"]}}}
+    orphan = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": f"web-{h}", "labels": {"app": "web", "pod-template-hash": h}},
+        "spec": {
+            "replicas": 1,
+            "selector": {"matchLabels": {"app": "web", "pod-template-hash": h}},
+            "template": {
+                "metadata": {"labels": {"app": "web", "pod-template-hash": h}},
+                "spec": d["spec"]["template"]["spec"],
+            },
+        },
+    }
     c.api.create(orphan)
     created = c.api.create(d)
     c.reconcile()
@@ -235,14 +282,17 @@ def test_rollback_template_errors():
     d["spec"]["paused"] = True
     with pytest.raises(du.RollbackError) as exc:
         du.rollback_template(c, d, 0)
-    assert exc.value.message == ("you cannot rollback a paused deployment; resume it first with "
-                                 "'kubectl rollout resume' and try again")
+    assert exc.value.message == (
+        "you cannot rollback a paused deployment; resume it first with "
+        "'kubectl rollout resume' and try again"
+    )
 
 
 def test_rollback_template_picks_previous_revision_without_hash_label():
     c = settled(1)
-    c.api.patch("deploy", "web", {"metadata": {"annotations": {
-        "kubernetes.io/change-cause": "v1"}}})
+    c.api.patch(
+        "deploy", "web", {"metadata": {"annotations": {"kubernetes.io/change-cause": "v1"}}}
+    )
     c.reconcile()
     rolled(c, "nginx:1.26")
     d = c.api.get("deploy", "web")

@@ -2,6 +2,7 @@
 proportional scaling, history cleanup, progress deadline. Pods are driven by the test helpers
 (scheduler + kubelet stand-ins) so each step is observable."""
 
+from playground.sim.controllers import deployment_conditions as dc
 from playground.sim.controllers import deployment_util as du
 from tests.sim.workload_helpers import (
     deployment,
@@ -44,7 +45,7 @@ def names(c):
 
 def cond(c, type_="Progressing"):
     d = c.api.get("deploy", "web")
-    found = du.get_condition(d["status"], type_)
+    found = dc.get_condition(d["status"], type_)
     return found and (found["status"], found["reason"], found["message"])
 
 
@@ -53,13 +54,21 @@ def test_rolling_update_of_10_replicas_events_and_bounds():
     [old] = names(c)
     set_image(c, "nginx:1.26")
     new = names(c)[1]
-    assert scaling_events(c)[1:3] == [f"Scaled up replica set {new} to 3",
-                                      f"Scaled down replica set {old} to 8 from 10"]
+    assert scaling_events(c)[1:3] == [
+        f"Scaled up replica set {new} to 3",
+        f"Scaled down replica set {old} to 8 from 10",
+    ]
     # step the pods one at a time and check surge/unavailability bounds at every step
     for _ in range(60):
         live = pods(c)  # terminating pods are on their way out and not counted
-        available = [p for p in live if any(x["type"] == "Ready" and x["status"] == "True"
-                                            for x in p["status"].get("conditions") or [])]
+        available = [
+            p
+            for p in live
+            if any(
+                x["type"] == "Ready" and x["status"] == "True"
+                for x in p["status"].get("conditions") or []
+            )
+        ]
         assert len(live) <= 13
         assert len(available) >= 8
         waiting = [p for p in pods(c) if not p["status"].get("conditions")]
@@ -70,8 +79,11 @@ def test_rolling_update_of_10_replicas_events_and_bounds():
         c.reconcile()
     [rs_old, rs_new] = rs_of(c)
     assert (rs_old["spec"]["replicas"], rs_new["spec"]["replicas"]) == (0, 10)
-    assert cond(c) == ("True", "NewReplicaSetAvailable",
-                       f'ReplicaSet "{new}" has successfully progressed.')
+    assert cond(c) == (
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{new}" has successfully progressed.',
+    )
     d = c.api.get("deploy", "web")
     assert d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "2"
     assert d["status"]["observedGeneration"] == d["metadata"]["generation"]
@@ -85,10 +97,15 @@ def test_rollout_undo_reuses_the_old_replicaset_with_a_new_revision():
     settle_by_hand(c)
     d = c.api.get("deploy", "web")
     template, annotations = du.rollback_template(c, d, 0)
-    c.api.patch("deploy", "web", [
-        {"op": "replace", "path": "/spec/template", "value": template},
-        {"op": "replace", "path": "/metadata/annotations", "value": annotations}],
-        patch_type="json")
+    c.api.patch(
+        "deploy",
+        "web",
+        [
+            {"op": "replace", "path": "/spec/template", "value": template},
+            {"op": "replace", "path": "/metadata/annotations", "value": annotations},
+        ],
+        patch_type="json",
+    )
     c.reconcile()
     settle_by_hand(c)
     rss = rs_of(c)
@@ -101,7 +118,8 @@ def test_rollout_undo_reuses_the_old_replicaset_with_a_new_revision():
     d = c.api.get("deploy", "web")
     assert d["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3"
     assert {p["metadata"]["labels"]["pod-template-hash"] for p in pods(c)} == {
-        newest["metadata"]["labels"]["pod-template-hash"]}
+        newest["metadata"]["labels"]["pod-template-hash"]
+    }
     # revision 1 is gone from history: asking for it fails like kubectl
     try:
         du.rollback_template(c, d, 1)
@@ -144,7 +162,7 @@ def test_pause_holds_template_changes_but_scales_and_resume_rolls_out():
     c.reconcile()
     assert len(names(c)) == 2
     d = c.api.get("deploy", "web")
-    progressing = du.get_condition(d["status"], "Progressing")
+    progressing = dc.get_condition(d["status"], "Progressing")
     assert progressing["reason"] in ("DeploymentResumed", "ReplicaSetUpdated")
     settle_by_hand(c)
     assert cond(c)[1] == "NewReplicaSetAvailable"
@@ -158,10 +176,14 @@ def test_resume_of_a_complete_deployment_reports_it_complete_again():
     c.api.patch("deploy", "web", {"spec": {"paused": False}})
     c.reconcile()
     # DeploymentResumed is written first, then the same sync finds the rollout complete
-    assert cond(c) == ("True", "NewReplicaSetAvailable",
-                       f'ReplicaSet "{rs}" has successfully progressed.')
-    assert any(t["message"] == "Deployment web is resumed: the rollout continues"
-               for t in c.store.timeline)
+    assert cond(c) == (
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{rs}" has successfully progressed.',
+    )
+    assert any(
+        t["message"] == "Deployment web is resumed: the rollout continues" for t in c.store.timeline
+    )
 
 
 def test_proportional_scaling_during_a_rollout():
@@ -177,8 +199,10 @@ def test_proportional_scaling_during_a_rollout():
     rss = {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in rs_of(c)}
     # allowed 20 + 5 = 25, 12 to add: old 8*25/13 -> 15 (+7), new gets the other 5
     assert rss == {old: 15, new: 10}
-    assert set(scaling_events(c)[-2:]) == {f"Scaled up replica set {old} to 15 from 8",
-                                           f"Scaled up replica set {new} to 10 from 5"}
+    assert set(scaling_events(c)[-2:]) == {
+        f"Scaled up replica set {old} to 15 from 8",
+        f"Scaled up replica set {new} to 10 from 5",
+    }
     for rs in rs_of(c):
         assert rs["metadata"]["annotations"]["deployment.kubernetes.io/max-replicas"] == "25"
 
@@ -212,17 +236,25 @@ def test_progress_deadline_exceeded_and_keeps_trying():
     c.advance(60)
     assert cond(c)[1] == "ReplicaSetUpdated"
     c.advance(1)
-    assert cond(c) == ("False", "ProgressDeadlineExceeded",
-                       f'ReplicaSet "{rs_name}" has timed out progressing.')
+    assert cond(c) == (
+        "False",
+        "ProgressDeadlineExceeded",
+        f'ReplicaSet "{rs_name}" has timed out progressing.',
+    )
     assert c.next_wakeup() is None
     # pods finally get ready: progress again
     ready_all(c)
     c.reconcile()
-    assert cond(c) == ("True", "NewReplicaSetAvailable",
-                       f'ReplicaSet "{rs_name}" has successfully progressed.')
+    assert cond(c) == (
+        "True",
+        "NewReplicaSetAvailable",
+        f'ReplicaSet "{rs_name}" has successfully progressed.',
+    )
     d = c.api.get("deploy", "web")
-    assert du.get_condition(d["status"], "Progressing")["lastTransitionTime"] == (
-        d["status"]["conditions"][-1]["lastUpdateTime"])
+    assert (
+        dc.get_condition(d["status"], "Progressing")["lastTransitionTime"]
+        == (d["status"]["conditions"][-1]["lastUpdateTime"])
+    )
 
 
 def test_progress_resets_the_deadline():

@@ -14,8 +14,9 @@ from tests.sim.workload_helpers import (
 
 
 def events(c, reason=None):
-    evs = sorted(c.api.list("events", "default"),
-                 key=lambda e: int(e["metadata"]["resourceVersion"]))
+    evs = sorted(
+        c.api.list("events", "default"), key=lambda e: int(e["metadata"]["resourceVersion"])
+    )
     return [(e["reason"], e["message"], e["count"]) for e in evs if reason in (None, e["reason"])]
 
 
@@ -29,9 +30,16 @@ def test_creates_pods_with_generate_name_owner_refs_and_events():
         assert re.fullmatch(r"web-[bcdfghjklmnpqrstvwxz2456789]{5}", p["metadata"]["name"])
         assert p["metadata"]["generateName"] == "web-"
         assert p["metadata"]["labels"] == {"app": "web"}
-        assert p["metadata"]["ownerReferences"] == [{
-            "apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web",
-            "uid": rs["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True}]
+        assert p["metadata"]["ownerReferences"] == [
+            {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "name": "web",
+                "uid": rs["metadata"]["uid"],
+                "controller": True,
+                "blockOwnerDeletion": True,
+            }
+        ]
     created = [m for r, m, _ in events(c, "SuccessfulCreate")]
     assert sorted(created) == sorted(f"Created pod: {p['metadata']['name']}" for p in ps)
     ev = c.api.list("events", "default")[0]
@@ -47,12 +55,19 @@ def test_status_counts_ready_and_available_and_omits_zero_fields():
     c.api.create(replicaset("web", 2))
     c.reconcile()
     assert c.api.get("rs", "web")["status"] == {
-        "replicas": 2, "fullyLabeledReplicas": 2, "observedGeneration": 1}
+        "replicas": 2,
+        "fullyLabeledReplicas": 2,
+        "observedGeneration": 1,
+    }
     make_ready(c, pods(c, "web")[0])
     c.reconcile()
     assert c.api.get("rs", "web")["status"] == {
-        "replicas": 2, "fullyLabeledReplicas": 2, "readyReplicas": 1, "availableReplicas": 1,
-        "observedGeneration": 1}
+        "replicas": 2,
+        "fullyLabeledReplicas": 2,
+        "readyReplicas": 1,
+        "availableReplicas": 1,
+        "observedGeneration": 1,
+    }
 
 
 def test_second_reconcile_writes_nothing():
@@ -98,17 +113,21 @@ def test_level_triggered_scale_change_behind_its_back():
 
 def test_adopts_matching_orphan_and_creates_fewer_pods():
     c = workload_cluster()
-    c.api.create({"apiVersion": "v1", "kind": "Pod",
-                  "metadata": {"name": "bare", "labels": {"app": "web"}},
-                  "spec": {"containers": [{"name": "nginx", "image": "nginx"}]}})
+    c.api.create(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "bare", "labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "nginx", "image": "nginx"}]},
+        }
+    )
     rs = c.api.create(replicaset("web", 3))
     c.reconcile()
     bare = c.api.get("pods", "bare")
     assert controller_ref(bare)["uid"] == rs["metadata"]["uid"]
     assert len(pods(c, "web")) == 3
     assert len(events(c, "SuccessfulCreate")) == 2
-    assert any(t["message"].startswith("ReplicaSet web adopted pod bare")
-               for t in c.store.timeline)
+    assert any(t["message"].startswith("ReplicaSet web adopted pod bare") for t in c.store.timeline)
 
 
 def test_releases_relabelled_pod_and_replaces_it():
@@ -149,10 +168,13 @@ def test_scale_down_deletes_unscheduled_then_not_ready_before_ready():
     left = {p["metadata"]["name"] for p in pods(c, "web")}
     assert left == {p["metadata"]["name"] for p in ready}
     deleted = [m for _, m, _ in events(c, "SuccessfulDelete")]
-    assert deleted == [f"Deleted pod: {unscheduled['metadata']['name']}",
-                       f"Deleted pod: {not_ready['metadata']['name']}"]
-    assert any("it is not scheduled yet, so it goes first" in t["message"]
-               for t in c.store.timeline)
+    assert deleted == [
+        f"Deleted pod: {unscheduled['metadata']['name']}",
+        f"Deleted pod: {not_ready['metadata']['name']}",
+    ]
+    assert any(
+        "it is not scheduled yet, so it goes first" in t["message"] for t in c.store.timeline
+    )
 
 
 def test_scale_down_prefers_pods_on_crowded_nodes_and_shorter_ready():
@@ -171,7 +193,8 @@ def test_scale_down_prefers_pods_on_crowded_nodes_and_shorter_ready():
     c.reconcile()
     # worker-1 holds two pods: one of them goes, the one ready for the shorter time
     assert [m for _, m, _ in events(c, "SuccessfulDelete")] == [
-        f"Deleted pod: {b['metadata']['name']}"]
+        f"Deleted pod: {b['metadata']['name']}"
+    ]
 
 
 def test_pod_deletion_cost_is_respected():
@@ -181,8 +204,11 @@ def test_pod_deletion_cost_is_respected():
     a, b = pods(c, "web")
     make_ready(c, a)
     make_ready(c, b)
-    c.api.patch("pods", a["metadata"]["name"], {"metadata": {"annotations": {
-        "controller.kubernetes.io/pod-deletion-cost": "100"}}})
+    c.api.patch(
+        "pods",
+        a["metadata"]["name"],
+        {"metadata": {"annotations": {"controller.kubernetes.io/pod-deletion-cost": "100"}}},
+    )
     rs = c.api.get("rs", "web")
     rs["spec"]["replicas"] = 1
     c.api.update(rs)
@@ -199,9 +225,11 @@ class QuotaLikeApi:
 
     def create(self, obj, **kw):
         if obj.get("kind") == "Pod" and len(pods(self.c)) >= self.limit:
-            raise Forbidden("pods", obj["metadata"]["generateName"],
-                            "exceeded quota: pods, requested: pods=1, used: pods=2, "
-                            "limited: pods=2")
+            raise Forbidden(
+                "pods",
+                obj["metadata"]["generateName"],
+                "exceeded quota: pods, requested: pods=1, used: pods=2, limited: pods=2",
+            )
         return self.real_create(obj, **kw)
 
 
@@ -211,14 +239,17 @@ def test_failed_create_event_condition_and_slow_start():
     c.api.create(replicaset("web", 5))
     c.reconcile()
     assert len(pods(c, "web")) == 2
-    msg = ('pods "web-" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=2, '
-           "limited: pods=2")
+    msg = (
+        'pods "web-" is forbidden: exceeded quota: pods, requested: pods=1, used: pods=2, '
+        "limited: pods=2"
+    )
     # batches 1 (ok) then 2 (one ok, one refused): the failed batch ends the sync; the two new
     # pods trigger one more sync at once (a watch event), whose first batch of 1 fails again
     assert events(c, "FailedCreate") == [("FailedCreate", f"Error creating: {msg}", 2)]
     cond = c.api.get("rs", "web")["status"]["conditions"]
     assert [(x["type"], x["status"], x["reason"], x["message"]) for x in cond] == [
-        ("ReplicaFailure", "True", "FailedCreate", msg)]
+        ("ReplicaFailure", "True", "FailedCreate", msg)
+    ]
     before = c.store.meta["resourceVersion"]
     c.reconcile()  # the retry waits for its backoff: nothing is written
     assert c.store.meta["resourceVersion"] == before

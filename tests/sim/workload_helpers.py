@@ -8,10 +8,16 @@ so pod status is whatever these helpers write: `make_ready` plays scheduler + ku
 from __future__ import annotations
 
 from playground.sim import Cluster
+from playground.sim.errors import NotFound
 from playground.sim.objects import controller_ref, format_time
 
-WORKLOAD_CONTROLLERS = ("deployment-controller", "replicaset-controller", "garbagecollector",
-                        "garbage-collector", "generic-garbage-collector")
+WORKLOAD_CONTROLLERS = (
+    "deployment-controller",
+    "replicaset-controller",
+    "garbagecollector",
+    "garbage-collector",
+    "generic-garbage-collector",
+)
 
 
 def workload_cluster(seed: int = 0) -> Cluster:
@@ -26,12 +32,13 @@ def deployment(name: str = "web", replicas: int = 3, image: str = "nginx:1.25", 
     body = {
         "replicas": replicas,
         "selector": {"matchLabels": dict(labels)},
-        "template": {"metadata": {"labels": dict(labels)},
-                     "spec": {"containers": [{"name": "nginx", "image": image}]}},
+        "template": {
+            "metadata": {"labels": dict(labels)},
+            "spec": {"containers": [{"name": "nginx", "image": image}]},
+        },
     }
     body.update(spec)
-    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
-            "spec": body}
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name}, "spec": body}
 
 
 def replicaset(name: str = "web", replicas: int = 3, labels: dict | None = None, **spec) -> dict:
@@ -39,12 +46,13 @@ def replicaset(name: str = "web", replicas: int = 3, labels: dict | None = None,
     body = {
         "replicas": replicas,
         "selector": {"matchLabels": dict(labels)},
-        "template": {"metadata": {"labels": dict(labels)},
-                     "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]}},
+        "template": {
+            "metadata": {"labels": dict(labels)},
+            "spec": {"containers": [{"name": "nginx", "image": "nginx:1.25"}]},
+        },
     }
     body.update(spec)
-    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": name},
-            "spec": body}
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": name}, "spec": body}
 
 
 def pods(c: Cluster, owner: str | None = None, *, active_only: bool = True) -> list[dict]:
@@ -64,22 +72,42 @@ def make_ready(c: Cluster, pod: dict, node: str = "worker-1", ready: bool = True
     live = c.api.get("pods", name, "default")
     if not live["spec"].get("nodeName"):
         live["spec"]["nodeName"] = node
-        live = c.api.update(live, actor="test")
+        try:
+            live = c.api.update(live, subresource="binding", actor="default-scheduler")
+        except NotFound:  # an API server without pods/binding
+            live = c.api.update(live, actor="default-scheduler")
     now = format_time(c.clock.now)
     status = "True" if ready else "False"
     live["status"] = {
         "phase": "Running",
-        "conditions": [{"type": t,
-                        "status": status if t in ("Ready", "ContainersReady") else "True",
-                        "lastProbeTime": None, "lastTransitionTime": now}
-                       for t in ("PodReadyToStartContainers", "Initialized", "Ready",
-                                 "ContainersReady", "PodScheduled")],
+        "conditions": [
+            {
+                "type": t,
+                "status": status if t in ("Ready", "ContainersReady") else "True",
+                "lastProbeTime": None,
+                "lastTransitionTime": now,
+            }
+            for t in (
+                "PodReadyToStartContainers",
+                "Initialized",
+                "Ready",
+                "ContainersReady",
+                "PodScheduled",
+            )
+        ],
         "hostIP": "172.18.0.3",
         "podIP": f"10.244.1.{2 + len(name) % 200}",
         "startTime": now,
-        "containerStatuses": [{"name": "nginx", "ready": ready, "restartCount": 0,
-                               "image": "nginx", "started": True,
-                               "state": {"running": {"startedAt": now}}}],
+        "containerStatuses": [
+            {
+                "name": "nginx",
+                "ready": ready,
+                "restartCount": 0,
+                "image": "nginx",
+                "started": True,
+                "state": {"running": {"startedAt": now}},
+            }
+        ],
     }
     return c.api.update(live, subresource="status", actor="test")
 
@@ -100,23 +128,35 @@ def finish_terminating(c: Cluster) -> int:
     n = 0
     for p in c.api.list("pods", "default"):
         if p["metadata"].get("deletionTimestamp"):
-            c.api.delete("pods", p["metadata"]["name"], namespace="default",
-                         grace_period_seconds=0, actor="test")
+            c.api.delete(
+                "pods",
+                p["metadata"]["name"],
+                namespace="default",
+                grace_period_seconds=0,
+                actor="test",
+            )
             n += 1
     return n
 
 
 def scaling_events(c: Cluster, name: str = "web") -> list[str]:
-    evs = [e for e in c.api.list("events", "default")
-           if e["reason"] == "ScalingReplicaSet" and e["involvedObject"]["name"] == name]
+    evs = [
+        e
+        for e in c.api.list("events", "default")
+        if e["reason"] == "ScalingReplicaSet" and e["involvedObject"]["name"] == name
+    ]
     evs.sort(key=lambda e: int(e["metadata"]["resourceVersion"]))
     return [e["message"] for e in evs]
 
 
 def rs_of(c: Cluster, name: str = "web") -> list[dict]:
     """The Deployment's ReplicaSets, oldest revision first."""
-    out = [rs for rs in c.api.list("rs", "default")
-           if (controller_ref(rs) or {}).get("name") == name]
-    out.sort(key=lambda rs: int(rs["metadata"].get("annotations", {}).get(
-        "deployment.kubernetes.io/revision", 0)))
+    out = [
+        rs for rs in c.api.list("rs", "default") if (controller_ref(rs) or {}).get("name") == name
+    ]
+    out.sort(
+        key=lambda rs: int(
+            rs["metadata"].get("annotations", {}).get("deployment.kubernetes.io/revision", 0)
+        )
+    )
     return out

@@ -151,9 +151,17 @@ def rank_pods_for_deletion(pods: list[dict], related: list[dict], now: float) ->
 
 def _rank_facts(pod: dict, on_node: dict[str, int], now: float) -> tuple:
     node = pod.get("spec", {}).get("nodeName", "")
-    return (node, _PHASE_ORDINAL.get(get_path(pod, "status", "phase"), 0), is_pod_ready(pod),
-            _deletion_cost(pod), on_node.get(node, 0), ready_since(pod),
-            max_container_restarts(pod), _created(pod), pod["metadata"].get("uid", ""))
+    return (
+        node,
+        _PHASE_ORDINAL.get(get_path(pod, "status", "phase"), 0),
+        is_pod_ready(pod),
+        _deletion_cost(pod),
+        on_node.get(node, 0),
+        ready_since(pod),
+        max_container_restarts(pod),
+        _created(pod),
+        pod["metadata"].get("uid", ""),
+    )
 
 
 def _compare(a: tuple, b: tuple, pa: dict, pb: dict, now: float) -> int:
@@ -259,11 +267,21 @@ def _adopt(cluster: Cluster, owner: dict, obj: dict, actor: str) -> dict | None:
 
     refs = list(obj["metadata"].get("ownerReferences") or [])
     refs.append(owner_reference(owner))
-    patch = {"metadata": {"ownerReferences": refs, "uid": obj["metadata"]["uid"],
-                          "resourceVersion": obj["metadata"]["resourceVersion"]}}
+    patch = {
+        "metadata": {
+            "ownerReferences": refs,
+            "uid": obj["metadata"]["uid"],
+            "resourceVersion": obj["metadata"]["resourceVersion"],
+        }
+    }
     try:
-        return cluster.api.patch(obj["kind"], obj["metadata"]["name"], patch,
-                                 namespace=obj["metadata"].get("namespace"), actor=actor)
+        return cluster.api.patch(
+            obj["kind"],
+            obj["metadata"]["name"],
+            patch,
+            namespace=obj["metadata"].get("namespace"),
+            actor=actor,
+        )
     except ApiError:
         return None
 
@@ -275,8 +293,13 @@ def _release(cluster: Cluster, owner: dict, obj: dict, actor: str) -> None:
     refs = [r for r in obj["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
     patch = {"metadata": {"ownerReferences": refs or None, "uid": obj["metadata"]["uid"]}}
     with contextlib.suppress(ApiError):
-        cluster.api.patch(obj["kind"], obj["metadata"]["name"], patch,
-                          namespace=obj["metadata"].get("namespace"), actor=actor)
+        cluster.api.patch(
+            obj["kind"],
+            obj["metadata"]["name"],
+            patch,
+            namespace=obj["metadata"].get("namespace"),
+            actor=actor,
+        )
 
 
 # ---- workqueue backoff ---------------------------------------------------------------------
@@ -301,7 +324,7 @@ class Backoff:
         """Record a failure; returns the delay before the next retry."""
         items = self._items()
         failures = int(items.get(key, {}).get("failures", 0))
-        delay = min(BACKOFF_BASE * (2 ** failures), BACKOFF_MAX)
+        delay = min(BACKOFF_BASE * (2**failures), BACKOFF_MAX)
         items[key] = {"failures": failures + 1, "next": self.now + delay}
         return delay
 

@@ -21,20 +21,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .. import labels as labelsel
-from ..errors import AlreadyExists, ApiError, Conflict
-from ..objects import clone, controller_ref, owner_reference
+from ..errors import ApiError, Conflict
+from ..objects import clone
+from . import deployment_conditions as dc
+from . import deployment_newrs, deployment_sync
 from . import deployment_util as du
 from .base import Controller
-from .controller_utils import Backoff, claim, compiled_selector, compute_hash
+from .controller_utils import Backoff, claim, compiled_selector
+from .deployment_newrs import SyncError
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
 
 NAME = "deployment-controller"
-
-
-class SyncError(Exception):
-    """A sync step failed; the Deployment is retried after the workqueue backoff."""
 
 
 class DeploymentController(Controller):
@@ -56,8 +55,9 @@ class DeploymentController(Controller):
                 continue  # someone else wrote first: the next pass re-reads the store
             except (SyncError, ApiError) as err:
                 delay = backoff.failed(key)
-                cluster.record(NAME, d, f"Deployment {d['metadata']['name']}: {err}; retrying "
-                                        f"in {delay:.3g}s")
+                cluster.record(
+                    NAME, d, f"Deployment {d['metadata']['name']}: {err}; retrying in {delay:.3g}s"
+                )
                 continue
             backoff.forget(key)
 
@@ -80,10 +80,10 @@ class DeploymentController(Controller):
 def stuck_check_time(d: dict) -> float | None:
     deadline = du.progress_deadline(d)
     status = d.get("status") or {}
-    cond = du.get_condition(status, "Progressing")
+    cond = dc.get_condition(status, "Progressing")
     if deadline is None or cond is None or du.is_paused(d):
         return None
-    if cond["reason"] in (du.TIMED_OUT, du.NEW_RS_AVAILABLE) or du.deployment_complete(d, status):
+    if cond["reason"] in (du.TIMED_OUT, du.NEW_RS_AVAILABLE) or dc.deployment_complete(d, status):
         return None
     from ..objects import parse_time
 
@@ -126,8 +126,13 @@ class DeploymentSync:
         d = self.d
         status = d.get("status") or {}
         if status.get("observedGeneration", 0) < d["metadata"].get("generation", 0):
-            self.cluster.event(d, "Warning", "SelectingAll", "This deployment is selecting all "
-                               "pods. A non-empty selector is required.", component=NAME)
+            self.cluster.event(
+                d,
+                "Warning",
+                "SelectingAll",
+                "This deployment is selecting all pods. A non-empty selector is required.",
+                component=NAME,
+            )
             self.write_status({**status, "observedGeneration": d["metadata"]["generation"]})
 
     def get_replica_sets_for_deployment(self) -> list[dict]:
@@ -135,8 +140,9 @@ class DeploymentSync:
         selector = compiled_selector(self.d["spec"].get("selector"))
         owned = []
         for rs in self.namespace_rss:
-            live = self.cluster.store.get("ReplicaSet", rs["metadata"].get("namespace", ""),
-                                          rs["metadata"]["name"])
+            live = self.cluster.store.get(
+                "ReplicaSet", rs["metadata"].get("namespace", ""), rs["metadata"]["name"]
+            )
             if live is None:
                 continue
             got = claim(self.cluster, self.d, selector, live, actor=NAME, describe=self._claimed)
@@ -146,30 +152,46 @@ class DeploymentSync:
 
     def _claimed(self, rs: dict, verb: str) -> str:
         if verb == "adopted":
-            return (f"Deployment {self.name} adopted ReplicaSet {rs['metadata']['name']}: it had "
-                    "no controller and its labels match the selector")
-        return (f"Deployment {self.name} released ReplicaSet {rs['metadata']['name']}: its labels "
-                "no longer match the selector")
+            return (
+                f"Deployment {self.name} adopted ReplicaSet {rs['metadata']['name']}: it had "
+                "no controller and its labels match the selector"
+            )
+        return (
+            f"Deployment {self.name} released ReplicaSet {rs['metadata']['name']}: its labels "
+            "no longer match the selector"
+        )
 
     def check_paused_conditions(self) -> None:
         d = self.d
         if du.progress_deadline(d) is None:
             return
         status = clone(d.get("status") or {})
-        cond = du.get_condition(status, "Progressing")
+        cond = dc.get_condition(status, "Progressing")
         if cond is not None and cond["reason"] == du.TIMED_OUT:
             return
         paused_cond = cond is not None and cond["reason"] == du.PAUSED
         if du.is_paused(d) and not paused_cond:
-            du.set_condition(status, du.new_condition("Progressing", "Unknown", du.PAUSED,
-                                                      "Deployment is paused", self.now))
-            self.cluster.record(NAME, d, f"Deployment {self.name} is paused: template changes "
-                                         "wait, scaling still applies")
+            dc.set_condition(
+                status,
+                dc.new_condition(
+                    "Progressing", "Unknown", du.PAUSED, "Deployment is paused", self.now
+                ),
+            )
+            self.cluster.record(
+                NAME,
+                d,
+                f"Deployment {self.name} is paused: template changes wait, scaling still applies",
+            )
         elif not du.is_paused(d) and paused_cond:
-            du.set_condition(status, du.new_condition("Progressing", "Unknown", du.RESUMED,
-                                                      "Deployment is resumed", self.now))
-            self.cluster.record(NAME, d, f"Deployment {self.name} is resumed: the rollout "
-                                         "continues")
+            dc.set_condition(
+                status,
+                dc.new_condition(
+                    "Progressing", "Unknown", du.RESUMED, "Deployment is resumed", self.now
+                ),
+            )
+            self.cluster.record(
+                NAME, d, f"Deployment {self.name} is resumed: the rollout continues"
+            )
         else:
             return
         self.write_status(status)
@@ -187,9 +209,9 @@ class DeploymentSync:
         """Scaling only (paused, or replicas changed): proportional scale, history cleanup
         while paused, then the plain status."""
         new_rs, old_rss = self.get_all_replica_sets_and_sync_revision(rs_list, False)
-        self.scale(new_rs, old_rss)
+        deployment_sync.scale(self, new_rs, old_rss)
         if du.is_paused(self.d):
-            self.cleanup_deployment(old_rss)
+            deployment_sync.cleanup_deployment(self, old_rss)
         new_rs, old_rss = self.refresh(new_rs), [self.refresh(rs) for rs in old_rss]
         self.sync_deployment_status([*old_rss, new_rs], new_rs)
 
@@ -201,188 +223,27 @@ class DeploymentSync:
 
     # ---- the new ReplicaSet ------------------------------------------------------------------
 
-    def get_all_replica_sets_and_sync_revision(self, rs_list: list[dict], create: bool
-                                               ) -> tuple[dict | None, list[dict]]:
+    def get_all_replica_sets_and_sync_revision(
+        self, rs_list: list[dict], create: bool
+    ) -> tuple[dict | None, list[dict]]:
         existing = du.find_new_replica_set(self.d, rs_list)
         old_rss = du.find_old_replica_sets(self.d, rs_list, existing)
         new_rs = self.get_new_replica_set(existing, old_rss, create)
         return new_rs, old_rss
 
-    def get_new_replica_set(self, existing: dict | None, old_rss: list[dict], create: bool
-                            ) -> dict | None:
+    def get_new_replica_set(
+        self, existing: dict | None, old_rss: list[dict], create: bool
+    ) -> dict | None:
         new_revision = du.max_revision(old_rss) + 1
         if existing is not None:
-            return self._sync_existing_new_rs(existing, new_revision)
+            return deployment_newrs.sync_existing_new_rs(self, existing, new_revision)
         if not create:
             return None
-        return self._create_new_rs(old_rss, new_revision)
-
-    def _sync_existing_new_rs(self, existing: dict, new_revision: int) -> dict:
-        d, rs_copy = self.d, clone(self.refresh(existing))
-        before = du.revision(existing)
-        changed = du.set_new_replica_set_annotations(d, rs_copy, new_revision, True)
-        if changed or rs_copy["spec"].get("minReadySeconds", 0) != du.min_ready_seconds(d):
-            rs_copy["spec"]["minReadySeconds"] = du.min_ready_seconds(d)
-            updated = self.cluster.api.update(rs_copy, actor=NAME)
-            if before and du.revision(updated) > before:
-                self.cluster.record(NAME, d, f"Deployment {self.name}: the pod template matches "
-                                             f"ReplicaSet {rs_copy['metadata']['name']} again, "
-                                             f"so it becomes revision {du.revision(updated)} "
-                                             f"(was {before})")
-            return updated
-        status = clone(d.get("status") or {})
-        needs = self.set_revision(rs_copy)
-        if du.progress_deadline(d) is not None and du.get_condition(status, "Progressing") is None:
-            du.set_condition(status, du.new_condition(
-                "Progressing", "True", du.FOUND_NEW_RS,
-                f'Found new replica set "{rs_copy["metadata"]["name"]}"', self.now))
-            needs = True
-        if needs:
-            self.write_status(status)
-        return rs_copy
-
-    def set_revision(self, rs: dict) -> bool:
-        """SetDeploymentRevision on the working copy (written with the next status update)."""
-        value = (rs["metadata"].get("annotations") or {}).get(du.REVISION, "")
-        annotations = self.d["metadata"].setdefault("annotations", {})
-        if annotations.get(du.REVISION) == value:
-            return False
-        annotations[du.REVISION] = value
-        return True
-
-    def new_replica_set_manifest(self) -> tuple[dict, str]:
-        d = self.d
-        template = clone(d["spec"]["template"])
-        pod_hash = compute_hash(template, (d.get("status") or {}).get("collisionCount"))
-        labels = dict((template.get("metadata") or {}).get("labels") or {})
-        labels[du.HASH_LABEL] = pod_hash
-        template.setdefault("metadata", {})["labels"] = labels
-        selector = clone(d["spec"]["selector"])
-        selector.setdefault("matchLabels", {})[du.HASH_LABEL] = pod_hash
-        rs = {
-            "apiVersion": "apps/v1", "kind": "ReplicaSet",
-            "metadata": {"name": f"{self.name}-{pod_hash}",
-                         "namespace": d["metadata"].get("namespace", "default"),
-                         "labels": dict(labels), "ownerReferences": [owner_reference(d)]},
-            "spec": {"replicas": 0, "minReadySeconds": du.min_ready_seconds(d),
-                     "selector": selector, "template": template},
-        }
-        return rs, pod_hash
-
-    def _create_new_rs(self, old_rss: list[dict], new_revision: int) -> dict | None:
-        d = self.d
-        rs, _ = self.new_replica_set_manifest()
-        rs_name = rs["metadata"]["name"]
-        count = du.new_rs_new_replicas(d, [*old_rss, rs], rs)
-        rs["spec"]["replicas"] = count
-        du.set_new_replica_set_annotations(d, rs, new_revision, False)
-        try:
-            created = self.cluster.api.create(rs, actor=NAME)
-            already = False
-        except AlreadyExists:
-            created, already = self._existing_or_collision(rs)
-        except ApiError as err:
-            self._create_failed(rs_name, err)
-            raise
-        if not already:
-            if count > 0:
-                self.cluster.event(d, "Normal", "ScalingReplicaSet",
-                                   f"Scaled up replica set {rs_name} to {count}", component=NAME)
-            self.cluster.record(NAME, d, self._created_sentence(rs_name, new_revision, count))
-        status = clone(d.get("status") or {})
-        needs = self.set_revision(created)
-        if not already and du.progress_deadline(d) is not None:
-            du.set_condition(status, du.new_condition(
-                "Progressing", "True", du.NEW_REPLICASET,
-                f'Created new replica set "{rs_name}"', self.now))
-            needs = True
-        if needs:
-            self.write_status(status)
-        return created
-
-    def _created_sentence(self, rs_name: str, revision: int, count: int) -> str:
-        d = self.d
-        why = "no ReplicaSet has the current pod template"
-        if du.is_rolling_update(d):
-            limit = du.replicas_of(d) + du.max_surge(d)
-            return (f"Deployment {self.name}: {why}: created ReplicaSet {rs_name} (revision "
-                    f"{revision}) with {count} replicas (maxSurge allows {limit} pods in total)")
-        return (f"Deployment {self.name}: {why} and the old pods are gone (Recreate): created "
-                f"ReplicaSet {rs_name} (revision {revision}) with {count} replicas")
-
-    def _existing_or_collision(self, rs: dict) -> tuple[dict, bool]:
-        meta = rs["metadata"]
-        live = self.cluster.store.get("ReplicaSet", meta["namespace"], meta["name"])
-        ref = controller_ref(live) if live else None
-        if (live is not None and ref is not None and ref.get("uid") == self.d["metadata"]["uid"]
-                and du.equal_ignore_hash(self.d["spec"]["template"], live["spec"]["template"])):
-            return clone(live), True
-        status = clone(self.d.get("status") or {})
-        status["collisionCount"] = int(status.get("collisionCount", 0)) + 1
-        self.write_status(status)
-        self.cluster.record(NAME, self.d, f"Deployment {self.name}: ReplicaSet {meta['name']} "
-                                          "already exists with another template (hash "
-                                          "collision): collisionCount is now "
-                                          f"{status['collisionCount']}")
-        raise SyncError(f'replicasets.apps "{meta["name"]}" already exists')
-
-    def _create_failed(self, rs_name: str, err: ApiError) -> None:
-        causes = (err.details or {}).get("causes") or []
-        if any(c.get("reason") == "NamespaceTerminating" for c in causes):
-            return
-        msg = f'Failed to create new replica set "{rs_name}": {err.message}'
-        if du.progress_deadline(self.d) is not None:
-            status = clone(self.d.get("status") or {})
-            du.set_condition(status, du.new_condition("Progressing", "False", du.FAILED_RS_CREATE,
-                                                      msg, self.now))
-            self.write_status(status)
-        self.cluster.event(self.d, "Warning", du.FAILED_RS_CREATE, msg, component=NAME)
+        return deployment_newrs.create_new_rs(self, old_rss, new_revision)
 
     # ---- scaling -----------------------------------------------------------------------------
 
-    def scale(self, new_rs: dict | None, old_rss: list[dict]) -> None:
-        """sync.go scale: one active RS takes the whole size; otherwise spread proportionally."""
-        d = self.d
-        replicas = du.replicas_of(d)
-        target = du.find_active_or_latest(new_rs, old_rss)
-        if target is not None:
-            if du.rs_replicas(target) != replicas:
-                self.scale_replica_set_and_record_event(target, replicas)
-            return
-        if du.is_saturated(d, new_rs):
-            for old in du.filter_active(old_rss):
-                self.scale_replica_set_and_record_event(old, 0)
-            return
-        if not du.is_rolling_update(d):
-            return
-        self.scale_proportionally(du.filter_active([*old_rss, new_rs]))
-
-    def scale_proportionally(self, active: list[dict]) -> None:
-        d = self.d
-        replicas = du.replicas_of(d)
-        allowed = replicas + du.max_surge(d) if replicas > 0 else 0
-        to_add = allowed - du.total_replicas(active)
-        operation = ""
-        if to_add > 0:
-            active, operation = du.by_size_newer(active), "up"
-        elif to_add < 0:
-            active, operation = du.by_size_older(active), "down"
-        added, sizes = 0, []
-        for rs in active:
-            proportion = du.get_proportion(rs, d, to_add, added) if to_add else 0
-            sizes.append(du.rs_replicas(rs) + proportion)
-            added += proportion
-        if active and to_add:
-            sizes[0] = max(sizes[0] + to_add - added, 0)
-        if to_add:
-            self.cluster.record(NAME, d, f"Deployment {self.name} now wants {replicas} replicas "
-                                         f"during a rollout: spreading {to_add:+d} pods over "
-                                         f"{len(active)} ReplicaSets in proportion to their size")
-        for rs, size in zip(active, sizes, strict=True):
-            self.scale_replica_set(rs, size, operation)
-
-    def scale_replica_set_and_record_event(self, rs: dict, new_scale: int,
-                                           why: str = "") -> dict:
+    def scale_replica_set_and_record_event(self, rs: dict, new_scale: int, why: str = "") -> dict:
         if du.rs_replicas(rs) == new_scale:
             return rs
         operation = "up" if du.rs_replicas(rs) < new_scale else "down"
@@ -397,38 +258,27 @@ class DeploymentSync:
         old_scale = du.rs_replicas(rs)
         rs_copy = clone(self.refresh(rs))
         rs_copy["spec"]["replicas"] = new_scale
-        du.set_replicas_annotations(rs_copy["metadata"].setdefault("annotations", {}), desired,
-                                    max_replicas)
+        du.set_replicas_annotations(
+            rs_copy["metadata"].setdefault("annotations", {}), desired, max_replicas
+        )
         updated = self.cluster.api.update(rs_copy, actor=NAME)
         if size_changes:
             rs_name = rs["metadata"]["name"]
-            self.cluster.event(d, "Normal", "ScalingReplicaSet", f"Scaled {operation} replica set "
-                               f"{rs_name} to {new_scale} from {old_scale}", component=NAME)
+            self.cluster.event(
+                d,
+                "Normal",
+                "ScalingReplicaSet",
+                f"Scaled {operation} replica set {rs_name} to {new_scale} from {old_scale}",
+                component=NAME,
+            )
             because = f" ({why})" if why else ""
-            self.cluster.record(NAME, d, f"Deployment {self.name}: scaled {operation} ReplicaSet "
-                                         f"{rs_name} from {old_scale} to {new_scale}{because}")
+            self.cluster.record(
+                NAME,
+                d,
+                f"Deployment {self.name}: scaled {operation} ReplicaSet "
+                f"{rs_name} from {old_scale} to {new_scale}{because}",
+            )
         return updated
-
-    def cleanup_deployment(self, old_rss: list[dict]) -> None:
-        """Delete the oldest idle old ReplicaSets beyond revisionHistoryLimit."""
-        limit = du.revision_history_limit(self.d)
-        if limit is None:
-            return
-        cleanable = [rs for rs in old_rss if not rs["metadata"].get("deletionTimestamp")]
-        diff = len(cleanable) - limit
-        for rs in du.by_revision(cleanable)[:max(diff, 0)]:
-            meta = rs["metadata"]
-            if (du.status_of(rs, "replicas") != 0 or du.rs_replicas(rs) != 0
-                    or meta.get("generation", 0) > du.status_of(rs, "observedGeneration")):
-                continue
-            try:
-                self.cluster.api.delete("ReplicaSet", meta["name"], namespace=meta["namespace"],
-                                        actor=NAME)
-            except ApiError:
-                continue
-            self.cluster.record(NAME, self.d, f"Deployment {self.name} keeps at most {limit} old "
-                                              f"ReplicaSets (revisionHistoryLimit): deleted "
-                                              f"{meta['name']} (revision {du.revision(rs)})")
 
     # ---- status ------------------------------------------------------------------------------
 
@@ -438,12 +288,14 @@ class DeploymentSync:
         available = du.total_status(all_rss, "availableReplicas")
         unavailable = max(du.total_replicas(all_rss) - available, 0)
         status: dict = {}
-        for key, value in (("observedGeneration", d["metadata"].get("generation", 0)),
-                           ("replicas", du.total_status(all_rss, "replicas")),
-                           ("updatedReplicas", du.status_of(new_rs, "replicas")),
-                           ("readyReplicas", du.total_status(all_rss, "readyReplicas")),
-                           ("availableReplicas", available),
-                           ("unavailableReplicas", unavailable)):
+        for key, value in (
+            ("observedGeneration", d["metadata"].get("generation", 0)),
+            ("replicas", du.total_status(all_rss, "replicas")),
+            ("updatedReplicas", du.status_of(new_rs, "replicas")),
+            ("readyReplicas", du.total_status(all_rss, "readyReplicas")),
+            ("availableReplicas", available),
+            ("unavailableReplicas", unavailable),
+        ):
             if value:
                 status[key] = value
         if old.get("conditions"):
@@ -451,12 +303,22 @@ class DeploymentSync:
         if "collisionCount" in old:
             status["collisionCount"] = old["collisionCount"]
         if available >= du.replicas_of(d) - du.max_unavailable(d):
-            cond = du.new_condition("Available", "True", du.MIN_AVAILABLE,
-                                    "Deployment has minimum availability.", self.now)
+            cond = dc.new_condition(
+                "Available",
+                "True",
+                du.MIN_AVAILABLE,
+                "Deployment has minimum availability.",
+                self.now,
+            )
         else:
-            cond = du.new_condition("Available", "False", du.MIN_UNAVAILABLE,
-                                    "Deployment does not have minimum availability.", self.now)
-        du.set_condition(status, cond)
+            cond = dc.new_condition(
+                "Available",
+                "False",
+                du.MIN_UNAVAILABLE,
+                "Deployment does not have minimum availability.",
+                self.now,
+            )
+        dc.set_condition(status, cond)
         return status
 
     def sync_deployment_status(self, all_rss: list[dict | None], new_rs: dict | None) -> None:
@@ -483,12 +345,17 @@ class DeploymentSync:
         if wanted is None or self._stored_revision() == wanted:
             return
         self.d = self.cluster.api.patch(
-            "Deployment", self.name, {"metadata": {"annotations": {du.REVISION: wanted}}},
-            namespace=self.d["metadata"].get("namespace"), actor=NAME)
+            "Deployment",
+            self.name,
+            {"metadata": {"annotations": {du.REVISION: wanted}}},
+            namespace=self.d["metadata"].get("namespace"),
+            actor=NAME,
+        )
 
     def selector_matches(self, obj: dict) -> bool:
-        return labelsel.matches(compiled_selector(self.d["spec"].get("selector")),
-                                obj["metadata"].get("labels") or {})
+        return labelsel.matches(
+            compiled_selector(self.d["spec"].get("selector")), obj["metadata"].get("labels") or {}
+        )
 
 
 CONTROLLERS = [DeploymentController]

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..objects import clone, controller_ref, get_path
+from . import deployment_conditions as dc
+from . import deployment_sync
 from . import deployment_util as du
 
 if TYPE_CHECKING:
@@ -30,8 +32,8 @@ def rollout_rolling(s: DeploymentSync, rs_list: list[dict]) -> None:
     if reconcile_old_replica_sets(s, [*old_rss, new_rs], du.filter_active(old_rss), new_rs):
         sync_rollout_status(s, _fresh(s, old_rss), s.refresh(new_rs))
         return
-    if du.deployment_complete(s.d, s.d.get("status") or {}):
-        s.cleanup_deployment(old_rss)
+    if dc.deployment_complete(s.d, s.d.get("status") or {}):
+        deployment_sync.cleanup_deployment(s, old_rss)
     sync_rollout_status(s, _fresh(s, old_rss), s.refresh(new_rs))
 
 
@@ -39,8 +41,9 @@ def _fresh(s: DeploymentSync, rss: list[dict]) -> list[dict]:
     return [r for r in (s.refresh(rs) for rs in rss) if r is not None]
 
 
-def reconcile_new_replica_set(s: DeploymentSync, all_rss: list[dict | None],
-                              new_rs: dict | None) -> bool:
+def reconcile_new_replica_set(
+    s: DeploymentSync, all_rss: list[dict | None], new_rs: dict | None
+) -> bool:
     if new_rs is None:
         return False
     replicas = du.replicas_of(s.d)
@@ -50,8 +53,13 @@ def reconcile_new_replica_set(s: DeploymentSync, all_rss: list[dict | None],
         return _scaled(s, new_rs, replicas, "more than the Deployment wants")
     count = du.new_rs_new_replicas(s.d, all_rss, new_rs)
     surge_total = replicas + du.max_surge(s.d)
-    return _scaled(s, new_rs, count, f"new pods may be added up to {surge_total} pods in total "
-                                     f"(replicas {replicas} + maxSurge {du.max_surge(s.d)})")
+    return _scaled(
+        s,
+        new_rs,
+        count,
+        f"new pods may be added up to {surge_total} pods in total "
+        f"(replicas {replicas} + maxSurge {du.max_surge(s.d)})",
+    )
 
 
 def _scaled(s: DeploymentSync, rs: dict, count: int, why: str) -> bool:
@@ -60,8 +68,9 @@ def _scaled(s: DeploymentSync, rs: dict, count: int, why: str) -> bool:
     return du.rs_replicas(updated) != before
 
 
-def reconcile_old_replica_sets(s: DeploymentSync, all_rss: list[dict | None],
-                               old_rss: list[dict], new_rs: dict | None) -> bool:
+def reconcile_old_replica_sets(
+    s: DeploymentSync, all_rss: list[dict | None], old_rss: list[dict], new_rs: dict | None
+) -> bool:
     d = s.d
     if du.total_replicas(old_rss) == 0:
         return False
@@ -76,8 +85,9 @@ def reconcile_old_replica_sets(s: DeploymentSync, all_rss: list[dict | None],
     return cleaned + scaled > 0
 
 
-def cleanup_unhealthy_replicas(s: DeploymentSync, old_rss: list[dict], max_cleanup: int
-                               ) -> tuple[list[dict], int]:
+def cleanup_unhealthy_replicas(
+    s: DeploymentSync, old_rss: list[dict], max_cleanup: int
+) -> tuple[list[dict], int]:
     """Scale down old ReplicaSets by their unavailable pods first (oldest RS first)."""
     old_rss = du.by_creation(old_rss)
     total = 0
@@ -89,14 +99,18 @@ def cleanup_unhealthy_replicas(s: DeploymentSync, old_rss: list[dict], max_clean
             continue
         count = min(max_cleanup - total, replicas - available)
         old_rss[i] = s.scale_replica_set_and_record_event(
-            rs, replicas - count, f"{replicas - available} of its pods are not available, "
-                                  "removing them costs no availability")
+            rs,
+            replicas - count,
+            f"{replicas - available} of its pods are not available, "
+            "removing them costs no availability",
+        )
         total += count
     return old_rss, total
 
 
-def scale_down_old_replica_sets_for_rolling_update(s: DeploymentSync, all_rss: list[dict | None],
-                                                   old_rss: list[dict]) -> int:
+def scale_down_old_replica_sets_for_rolling_update(
+    s: DeploymentSync, all_rss: list[dict | None], old_rss: list[dict]
+) -> int:
     d = s.d
     replicas = du.replicas_of(d)
     min_available = replicas - du.max_unavailable(d)
@@ -111,9 +125,11 @@ def scale_down_old_replica_sets_for_rolling_update(s: DeploymentSync, all_rss: l
             continue
         count = min(du.rs_replicas(rs), target - total)
         s.scale_replica_set_and_record_event(
-            rs, du.rs_replicas(rs) - count,
+            rs,
+            du.rs_replicas(rs) - count,
             f"{available} pods are available and at least {min_available} of {replicas} must "
-            f"stay available (maxUnavailable {du.max_unavailable(d)})")
+            f"stay available (maxUnavailable {du.max_unavailable(d)})",
+        )
         total += count
     return total
 
@@ -126,7 +142,8 @@ def rollout_recreate(s: DeploymentSync, rs_list: list[dict]) -> None:
     scaled = False
     for rs in du.filter_active(old_rss):
         updated = s.scale_replica_set_and_record_event(
-            rs, 0, "Recreate stops every old pod before starting new ones")
+            rs, 0, "Recreate stops every old pod before starting new ones"
+        )
         scaled = scaled or du.rs_replicas(updated) != du.rs_replicas(rs)
     if scaled:
         sync_rollout_status(s, _fresh(s, old_rss), s.refresh(new_rs))
@@ -137,15 +154,17 @@ def rollout_recreate(s: DeploymentSync, rs_list: list[dict]) -> None:
     if new_rs is None:
         new_rs, old_rss = s.get_all_replica_sets_and_sync_revision(rs_list, True)
     if new_rs is not None:
-        new_rs = s.scale_replica_set_and_record_event(new_rs, du.replicas_of(s.d),
-                                                      "the old pods are gone")
-    if du.deployment_complete(s.d, s.d.get("status") or {}):
-        s.cleanup_deployment(old_rss)
+        new_rs = s.scale_replica_set_and_record_event(
+            new_rs, du.replicas_of(s.d), "the old pods are gone"
+        )
+    if dc.deployment_complete(s.d, s.d.get("status") or {}):
+        deployment_sync.cleanup_deployment(s, old_rss)
     sync_rollout_status(s, _fresh(s, old_rss), s.refresh(new_rs))
 
 
-def old_pods_running(s: DeploymentSync, new_rs: dict | None, old_rss: list[dict],
-                     rs_list: list[dict]) -> bool:
+def old_pods_running(
+    s: DeploymentSync, new_rs: dict | None, old_rss: list[dict], rs_list: list[dict]
+) -> bool:
     """Any old RS still reporting pods, or any old pod not Succeeded/Failed (terminating too)."""
     if du.total_status(old_rss, "replicas") > 0:
         return True
@@ -173,54 +192,80 @@ def sync_rollout_status(s: DeploymentSync, old_rss: list[dict], new_rs: dict | N
     all_rss = [*old_rss, new_rs]
     status = s.calculate_status(all_rss, new_rs)
     if du.progress_deadline(d) is None:
-        du.remove_condition(status, "Progressing")
-    current = du.get_condition(d.get("status") or {}, "Progressing")
-    complete_before = (status.get("replicas", 0) == status.get("updatedReplicas", 0)
-                       and current is not None and current["reason"] == du.NEW_RS_AVAILABLE)
+        dc.remove_condition(status, "Progressing")
+    current = dc.get_condition(d.get("status") or {}, "Progressing")
+    complete_before = (
+        status.get("replicas", 0) == status.get("updatedReplicas", 0)
+        and current is not None
+        and current["reason"] == du.NEW_RS_AVAILABLE
+    )
     if du.progress_deadline(d) is not None and not complete_before:
         _progress(s, status, current, new_rs)
     failures = _replica_failures(all_rss, new_rs)
     if failures:
-        du.set_condition(status, failures[0])
+        dc.set_condition(status, failures[0])
     else:
-        du.remove_condition(status, "ReplicaFailure")
+        dc.remove_condition(status, "ReplicaFailure")
     s.write_status(status)
 
 
 def _progress(s: DeploymentSync, status: dict, current: dict | None, new_rs: dict | None) -> None:
     d, name = s.d, s.name
     subject = f'ReplicaSet "{new_rs["metadata"]["name"]}"' if new_rs else f'Deployment "{name}"'
-    if du.deployment_complete(d, status):
-        du.set_condition(status, du.new_condition("Progressing", "True", du.NEW_RS_AVAILABLE,
-                                                  f"{subject} has successfully progressed.",
-                                                  s.now))
+    if dc.deployment_complete(d, status):
+        dc.set_condition(
+            status,
+            dc.new_condition(
+                "Progressing",
+                "True",
+                du.NEW_RS_AVAILABLE,
+                f"{subject} has successfully progressed.",
+                s.now,
+            ),
+        )
         if not current or current["reason"] != du.NEW_RS_AVAILABLE:
-            s.cluster.record("deployment-controller", d, f"Deployment {name} rollout complete: "
-                             f"all {du.replicas_of(d)} replicas are updated and available")
-    elif du.deployment_progressing(d, status):
-        cond = du.new_condition("Progressing", "True", du.REPLICASET_UPDATED,
-                                f"{subject} is progressing.", s.now)
+            s.cluster.record(
+                "deployment-controller",
+                d,
+                f"Deployment {name} rollout complete: "
+                f"all {du.replicas_of(d)} replicas are updated and available",
+            )
+    elif dc.deployment_progressing(d, status):
+        cond = dc.new_condition(
+            "Progressing", "True", du.REPLICASET_UPDATED, f"{subject} is progressing.", s.now
+        )
         if current is not None:
             if current["status"] == "True":
                 cond["lastTransitionTime"] = current["lastTransitionTime"]
-            du.remove_condition(status, "Progressing")
-        du.set_condition(status, cond)
-    elif du.deployment_timed_out(d, status, s.now):
-        du.set_condition(status, du.new_condition("Progressing", "False", du.TIMED_OUT,
-                                                  f"{subject} has timed out progressing.",
-                                                  s.now))
+            dc.remove_condition(status, "Progressing")
+        dc.set_condition(status, cond)
+    elif dc.deployment_timed_out(d, status, s.now):
+        dc.set_condition(
+            status,
+            dc.new_condition(
+                "Progressing", "False", du.TIMED_OUT, f"{subject} has timed out progressing.", s.now
+            ),
+        )
         if not current or current["reason"] != du.TIMED_OUT:
-            s.cluster.record("deployment-controller", d, f"Deployment {name} made no progress "
-                             f"for {du.progress_deadline(d)}s (progressDeadlineSeconds): "
-                             "Progressing=False, ProgressDeadlineExceeded; it keeps trying")
+            s.cluster.record(
+                "deployment-controller",
+                d,
+                f"Deployment {name} made no progress "
+                f"for {du.progress_deadline(d)}s (progressDeadlineSeconds): "
+                "Progressing=False, ProgressDeadlineExceeded; it keeps trying",
+            )
 
 
 def _replica_failures(all_rss: list[dict | None], new_rs: dict | None) -> list[dict]:
     """getReplicaFailures: the new RS's failure first, else any old RS's."""
     for group in ([new_rs], all_rss):
-        found = [du.rs_condition_to_deployment(clone(c)) for rs in group if rs is not None
-                 for c in (rs.get("status") or {}).get("conditions") or ()
-                 if c.get("type") == "ReplicaFailure"]
+        found = [
+            dc.rs_condition_to_deployment(clone(c))
+            for rs in group
+            if rs is not None
+            for c in (rs.get("status") or {}).get("conditions") or ()
+            if c.get("type") == "ReplicaFailure"
+        ]
         if found:
             return found
     return []

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .. import labels as labelsel
-from ..objects import clone, format_time, get_path, is_controlled_by, parse_time
+from ..objects import clone, get_path, is_controlled_by, parse_time
 from .controller_utils import compiled_selector
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 ROLLBACK_TO = "deprecated.deployment.rollback.to"
 HASH_LABEL = "pod-template-hash"
 ANNOTATIONS_TO_SKIP = frozenset(
-    {LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, ROLLBACK_TO})
+    {LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS, MAX_REPLICAS, ROLLBACK_TO}
+)
 MAX_REV_HISTORY_CHARS = 2000
 MAX_INT32 = 2**31 - 1
 
@@ -242,8 +243,9 @@ def set_replicas_annotations(annotations: dict, desired: int, max_replicas: int)
 
 
 def replicas_annotations_need_update(rs: dict, desired: int, max_replicas: int) -> bool:
-    return set_replicas_annotations(dict(rs["metadata"].get("annotations") or {}), desired,
-                                    max_replicas)
+    return set_replicas_annotations(
+        dict(rs["metadata"].get("annotations") or {}), desired, max_replicas
+    )
 
 
 def copy_deployment_annotations(d: dict, annotations: dict) -> bool:
@@ -272,8 +274,9 @@ def set_new_replica_set_annotations(d: dict, rs: dict, new_revision: int, exists
         changed = True
         if old_text:
             _append_history(annotations, old_text)
-    if not exists and set_replicas_annotations(annotations, replicas_of(d),
-                                               replicas_of(d) + max_surge(d)):
+    if not exists and set_replicas_annotations(
+        annotations, replicas_of(d), replicas_of(d) + max_surge(d)
+    ):
         changed = True
     return changed
 
@@ -318,8 +321,11 @@ def is_saturated(d: dict, rs: dict | None) -> bool:
     except ValueError:
         return False
     replicas = replicas_of(d)
-    return (rs_replicas(rs) == replicas and desired == replicas
-            and status_of(rs, "availableReplicas") == replicas)
+    return (
+        rs_replicas(rs) == replicas
+        and desired == replicas
+        and status_of(rs, "availableReplicas") == replicas
+    )
 
 
 def _round(x: float) -> int:
@@ -349,72 +355,6 @@ def _replica_set_fraction(rs: dict, d: dict) -> int:
     return _round(rs_replicas(rs) * deployment_replicas / annotated) - rs_replicas(rs)
 
 
-# ---- conditions ----------------------------------------------------------------------------
-
-
-def new_condition(type_: str, status: str, reason: str, message: str, now: float) -> dict:
-    t = format_time(now)
-    return {"type": type_, "status": status, "lastUpdateTime": t, "lastTransitionTime": t,
-            "reason": reason, "message": message}
-
-
-def get_condition(status: dict, type_: str) -> dict | None:
-    return next((c for c in status.get("conditions") or () if c.get("type") == type_), None)
-
-
-def set_condition(status: dict, cond: dict) -> None:
-    """SetDeploymentCondition: no-op for the same status and reason; keep lastTransitionTime
-    when only the reason changes; the condition moves to the end of the list."""
-    current = get_condition(status, cond["type"])
-    if current and current["status"] == cond["status"] and current["reason"] == cond["reason"]:
-        return
-    if current and current["status"] == cond["status"]:
-        cond = {**cond, "lastTransitionTime": current["lastTransitionTime"]}
-    remove_condition(status, cond["type"])
-    status.setdefault("conditions", []).append(cond)
-
-
-def remove_condition(status: dict, type_: str) -> None:
-    conds = [c for c in status.get("conditions") or () if c.get("type") != type_]
-    if conds:
-        status["conditions"] = conds
-    else:
-        status.pop("conditions", None)
-
-
-def rs_condition_to_deployment(cond: dict) -> dict:
-    return {"type": cond["type"], "status": cond["status"],
-            "lastUpdateTime": cond.get("lastTransitionTime"),
-            "lastTransitionTime": cond.get("lastTransitionTime"),
-            "reason": cond.get("reason", ""), "message": cond.get("message", "")}
-
-
-def deployment_complete(d: dict, status: dict) -> bool:
-    replicas = replicas_of(d)
-    return (status.get("updatedReplicas", 0) == replicas and status.get("replicas", 0) == replicas
-            and status.get("availableReplicas", 0) == replicas
-            and status.get("observedGeneration", 0) >= d["metadata"].get("generation", 0))
-
-
-def deployment_progressing(d: dict, new: dict) -> bool:
-    old = d.get("status") or {}
-    old_old = old.get("replicas", 0) - old.get("updatedReplicas", 0)
-    new_old = new.get("replicas", 0) - new.get("updatedReplicas", 0)
-    return (new.get("updatedReplicas", 0) > old.get("updatedReplicas", 0) or new_old < old_old
-            or new.get("readyReplicas", 0) > old.get("readyReplicas", 0)
-            or new.get("availableReplicas", 0) > old.get("availableReplicas", 0))
-
-
-def deployment_timed_out(d: dict, status: dict, now: float) -> bool:
-    deadline = progress_deadline(d)
-    cond = get_condition(status, "Progressing")
-    if deadline is None or cond is None or cond["reason"] == NEW_RS_AVAILABLE:
-        return False
-    if cond["reason"] == TIMED_OUT:
-        return True
-    return parse_time(cond["lastUpdateTime"]) + deadline < now
-
-
 # ---- kubectl rollout undo (client side) ----------------------------------------------------
 
 
@@ -437,26 +377,37 @@ class RollbackSkipped(Exception):
 def owned_replica_sets(cluster: Cluster, d: dict) -> list[dict]:
     """ListReplicaSets: RSes matching the selector and controlled by the Deployment."""
     selector = compiled_selector(get_path(d, "spec", "selector"))
-    return [rs for rs in cluster.store.list("ReplicaSet", d["metadata"].get("namespace", ""))
-            if labelsel.matches(selector, rs["metadata"].get("labels") or {})
-            and is_controlled_by(rs, d)]
+    return [
+        rs
+        for rs in cluster.store.list("ReplicaSet", d["metadata"].get("namespace", ""))
+        if labelsel.matches(selector, rs["metadata"].get("labels") or {})
+        and is_controlled_by(rs, d)
+    ]
 
 
-def rollback_template(cluster: Cluster, deployment: dict, to_revision: int = 0
-                      ) -> tuple[dict, dict]:
+def rollback_template(
+    cluster: Cluster, deployment: dict, to_revision: int = 0
+) -> tuple[dict, dict]:
     """What `kubectl rollout undo [--to-revision=N]` patches into the Deployment: the chosen
     ReplicaSet's template (without pod-template-hash) and the Deployment's new annotations.
     Raises RollbackError (paused, unknown revision, no history) or RollbackSkipped."""
     if is_paused(deployment):
-        raise RollbackError("you cannot rollback a paused deployment; resume it first with "
-                            "'kubectl rollout resume' and try again")
+        raise RollbackError(
+            "you cannot rollback a paused deployment; resume it first with "
+            "'kubectl rollout resume' and try again"
+        )
     rs = _revision_replica_set(cluster, deployment, to_revision)
-    if equal_ignore_hash(get_path(rs, "spec", "template"),
-                         get_path(deployment, "spec", "template")):
-        raise RollbackSkipped(f"skipped rollback (current template already matches revision "
-                              f"{to_revision})")
-    annotations = {k: v for k, v in (deployment["metadata"].get("annotations") or {}).items()
-                   if k in ANNOTATIONS_TO_SKIP}
+    if equal_ignore_hash(
+        get_path(rs, "spec", "template"), get_path(deployment, "spec", "template")
+    ):
+        raise RollbackSkipped(
+            f"skipped rollback (current template already matches revision {to_revision})"
+        )
+    annotations = {
+        k: v
+        for k, v in (deployment["metadata"].get("annotations") or {}).items()
+        if k in ANNOTATIONS_TO_SKIP
+    }
     for key, value in (rs["metadata"].get("annotations") or {}).items():
         if key not in ANNOTATIONS_TO_SKIP:
             annotations[key] = value

@@ -107,8 +107,12 @@ def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backo
         backoff.forget(key)
     else:
         delay = backoff.failed(key)
-        cluster.record(NAME, rs, f"ReplicaSet {meta['name']} will retry in "
-                                 f"{_human_delay(delay)} (exponential backoff after a failure)")
+        cluster.record(
+            NAME,
+            rs,
+            f"ReplicaSet {meta['name']} will retry in "
+            f"{_human_delay(delay)} (exponential backoff after a failure)",
+        )
     update_status(cluster, rs, calculate_status(cluster, rs, pods, error, counts))
 
 
@@ -128,15 +132,18 @@ def _describe_claim(rs: dict):
     def describe(pod: dict, verb: str) -> str:
         name, rs_name = pod["metadata"]["name"], rs["metadata"]["name"]
         if verb == "adopted":
-            return (f"ReplicaSet {rs_name} adopted pod {name}: it had no controller and its "
-                    "labels match the selector")
-        return (f"ReplicaSet {rs_name} released pod {name}: its labels no longer match the "
-                "selector")
+            return (
+                f"ReplicaSet {rs_name} adopted pod {name}: it had no controller and its "
+                "labels match the selector"
+            )
+        return f"ReplicaSet {rs_name} released pod {name}: its labels no longer match the selector"
+
     return describe
 
 
-def manage_replicas(cluster: Cluster, rs: dict, pods: list[dict],
-                    index: PodIndex) -> ApiError | None:
+def manage_replicas(
+    cluster: Cluster, rs: dict, pods: list[dict], index: PodIndex
+) -> ApiError | None:
     """Create or delete pods so that len(pods) == spec.replicas (manageReplicas)."""
     want = int(get_path(rs, "spec", "replicas", default=1))
     diff = len(pods) - want
@@ -152,17 +159,29 @@ def pod_from_template(rs: dict) -> dict:
     """GetPodFromTemplate: labels, annotations, finalizers and spec from the template."""
     template = get_path(rs, "spec", "template", default={}) or {}
     tmeta = template.get("metadata") or {}
-    meta: dict = {"generateName": _pods_prefix(rs["metadata"]["name"]),
-                  "namespace": rs["metadata"].get("namespace", "default")}
+    meta: dict = {
+        "generateName": _pods_prefix(rs["metadata"]["name"]),
+        "namespace": rs["metadata"].get("namespace", "default"),
+    }
     for field in ("labels", "annotations", "finalizers"):
         if tmeta.get(field):
             meta[field] = clone(tmeta[field])
-    meta["ownerReferences"] = [{
-        "apiVersion": rs["apiVersion"], "kind": rs["kind"], "name": rs["metadata"]["name"],
-        "uid": rs["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True,
-    }]
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": meta,
-            "spec": clone(template.get("spec") or {})}
+    meta["ownerReferences"] = [
+        {
+            "apiVersion": rs["apiVersion"],
+            "kind": rs["kind"],
+            "name": rs["metadata"]["name"],
+            "uid": rs["metadata"]["uid"],
+            "controller": True,
+            "blockOwnerDeletion": True,
+        }
+    ]
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": meta,
+        "spec": clone(template.get("spec") or {}),
+    }
 
 
 def _pods_prefix(name: str) -> str:
@@ -186,15 +205,29 @@ def create_pods(cluster: Cluster, rs: dict, count: int, have: int, want: int) ->
                 if _namespace_terminating(err):
                     continue  # every create will fail; nothing to report
                 errors.append(err)
-                cluster.event(rs, "Warning", "FailedCreate", f"Error creating: {err.message}",
-                              component=NAME)
-                cluster.record(NAME, rs, f"ReplicaSet {rs_name} has {_pods(have + created)}, "
-                                         f"wants {want}: could not create one: {err.message}")
+                cluster.event(
+                    rs, "Warning", "FailedCreate", f"Error creating: {err.message}", component=NAME
+                )
+                cluster.record(
+                    NAME,
+                    rs,
+                    f"ReplicaSet {rs_name} has {_pods(have + created)}, "
+                    f"wants {want}: could not create one: {err.message}",
+                )
                 continue
-            cluster.event(rs, "Normal", "SuccessfulCreate",
-                          f"Created pod: {pod['metadata']['name']}", component=NAME)
-            cluster.record(NAME, rs, f"ReplicaSet {rs_name} has {_pods(have + created)}, wants "
-                                     f"{want}: created {pod['metadata']['name']}")
+            cluster.event(
+                rs,
+                "Normal",
+                "SuccessfulCreate",
+                f"Created pod: {pod['metadata']['name']}",
+                component=NAME,
+            )
+            cluster.record(
+                NAME,
+                rs,
+                f"ReplicaSet {rs_name} has {_pods(have + created)}, wants "
+                f"{want}: created {pod['metadata']['name']}",
+            )
             created += 1
         if errors:
             return errors[0]
@@ -206,8 +239,9 @@ def _namespace_terminating(err: ApiError) -> bool:
     return any(c.get("reason") == NAMESPACE_TERMINATING for c in causes)
 
 
-def pods_to_delete(cluster: Cluster, rs: dict, pods: list[dict], diff: int,
-                   index: PodIndex) -> list[dict]:
+def pods_to_delete(
+    cluster: Cluster, rs: dict, pods: list[dict], diff: int, index: PodIndex
+) -> list[dict]:
     """getPodsToDelete: rank only when some pods stay."""
     if diff >= len(pods):
         return pods[:diff]
@@ -228,8 +262,9 @@ def related_pods(cluster: Cluster, rs: dict, index: PodIndex) -> list[dict]:
     return pods
 
 
-def delete_pods(cluster: Cluster, rs: dict, victims: list[dict], have: int,
-                want: int) -> ApiError | None:
+def delete_pods(
+    cluster: Cluster, rs: dict, victims: list[dict], have: int, want: int
+) -> ApiError | None:
     rs_name = rs["metadata"]["name"]
     error = None
     for pod in victims:
@@ -239,15 +274,20 @@ def delete_pods(cluster: Cluster, rs: dict, victims: list[dict], have: int,
         except NotFound:
             continue
         except ApiError as err:
-            cluster.event(rs, "Warning", "FailedDelete", f"Error deleting: {err.message}",
-                          component=NAME)
+            cluster.event(
+                rs, "Warning", "FailedDelete", f"Error deleting: {err.message}", component=NAME
+            )
             error = error or err
             continue
         cluster.event(rs, "Normal", "SuccessfulDelete", f"Deleted pod: {name}", component=NAME)
-        why = ("" if want == 0 or len(victims) >= have
-               else f" ({deletion_reason(pod)}, so it goes first)")
-        cluster.record(NAME, rs, f"ReplicaSet {rs_name} has {_pods(have)}, wants {want}: "
-                                 f"deleted {name}{why}")
+        why = (
+            ""
+            if want == 0 or len(victims) >= have
+            else f" ({deletion_reason(pod)}, so it goes first)"
+        )
+        cluster.record(
+            NAME, rs, f"ReplicaSet {rs_name} has {_pods(have)}, wants {want}: deleted {name}{why}"
+        )
     return error
 
 
@@ -275,14 +315,21 @@ def calculate_counts(cluster: Cluster, rs: dict, pods: list[dict]) -> tuple[int,
     return len(pods), fully, ready, available
 
 
-def calculate_status(cluster: Cluster, rs: dict, pods: list[dict], error: ApiError | None,
-                     counts: tuple[int, int, int, int] | None = None) -> dict:
+def calculate_status(
+    cluster: Cluster,
+    rs: dict,
+    pods: list[dict],
+    error: ApiError | None,
+    counts: tuple[int, int, int, int] | None = None,
+) -> dict:
     """calculateStatus: counts plus the ReplicaFailure condition, zero fields omitted."""
     counts = counts or calculate_counts(cluster, rs, pods)
     old = rs.get("status") or {}
     status: dict = {"replicas": counts[0]}
-    for key, value in (*zip(_COUNT_FIELDS[1:], counts[1:], strict=True),
-                       ("observedGeneration", old.get("observedGeneration", 0))):
+    for key, value in (
+        *zip(_COUNT_FIELDS[1:], counts[1:], strict=True),
+        ("observedGeneration", old.get("observedGeneration", 0)),
+    ):
         if value:
             status[key] = value
     conditions = _conditions(old.get("conditions") or [], error, len(pods), rs, cluster.clock.now)
@@ -291,15 +338,23 @@ def calculate_status(cluster: Cluster, rs: dict, pods: list[dict], error: ApiErr
     return status
 
 
-def _conditions(conds: list[dict], error: ApiError | None, have: int, rs: dict,
-                now: float) -> list[dict]:
+def _conditions(
+    conds: list[dict], error: ApiError | None, have: int, rs: dict, now: float
+) -> list[dict]:
     failure = next((c for c in conds if c.get("type") == "ReplicaFailure"), None)
     if error is not None and failure is None:
         want = int(get_path(rs, "spec", "replicas", default=1))
         reason = "FailedCreate" if have < want else "FailedDelete"
-        return [*conds, {"type": "ReplicaFailure", "status": "True",
-                         "lastTransitionTime": format_time(now), "reason": reason,
-                         "message": error.message}]
+        return [
+            *conds,
+            {
+                "type": "ReplicaFailure",
+                "status": "True",
+                "lastTransitionTime": format_time(now),
+                "reason": reason,
+                "message": error.message,
+            },
+        ]
     if error is None and failure is not None:
         return [c for c in conds if c.get("type") != "ReplicaFailure"]
     return list(conds)
