@@ -21,6 +21,7 @@ MODULES = (
     "scheduler",
     "kubelet",
     "nodelifecycle",
+    "podgc",
     "endpoints",
     "endpointslice",
     "service",

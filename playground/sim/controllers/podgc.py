@@ -1,0 +1,95 @@
+"""PodGC: force-deletes pods no kubelet will ever finish.
+
+Models pkg/controller/podgc/gc_controller.go: gcOrphaned (pods bound to a Node that no longer
+exists, after a 40 s quarantine, are marked Failed with condition DisruptionTarget /
+DeletionByPodGC "PodGC: node no longer exists" and deleted with grace 0), gcUnscheduledTerminating
+(terminating pods never bound to a node) and gcTerminating (terminating pods on a NotReady node
+tainted node.kubernetes.io/out-of-service:NoExecute).
+
+Simplified: the terminated-pod threshold (12,500) is not modelled; the quarantine start is kept
+in the PodGCState internal object instead of the controller's delaying queue.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..kinds.internal import internal_object
+from ..objects import clone, get_path, is_deleting
+from ..scheduling import OUT_OF_SERVICE, node_ready_status, taints_of
+from .base import Controller
+from .scheduler import set_condition
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+NAME = "pod-garbage-collector"
+QUARANTINE_SECONDS = 40.0
+STATE_NAME = "podgc"
+
+
+class PodGCController(Controller):
+    name = NAME
+
+    def reconcile(self, cluster: Cluster) -> None:
+        nodes = {n["metadata"]["name"]: n for n in cluster.store.list("Node")}
+        missing: dict[str, list[dict]] = {}
+        for pod in cluster.store.list("Pod"):
+            node_name = get_path(pod, "spec", "nodeName")
+            if not node_name:
+                if is_deleting(pod):
+                    self.force_delete(cluster, pod, None, "pod was never scheduled")
+                continue
+            node = nodes.get(node_name)
+            if node is None:
+                missing.setdefault(node_name, []).append(pod)
+            elif is_deleting(pod) and out_of_service(node):
+                self.force_delete(cluster, pod, None,
+                                  f"node {node_name} is out of service")
+        self.gc_orphaned(cluster, missing)
+
+    def next_wakeup(self, cluster: Cluster) -> float | None:
+        state = cluster.store.get("PodGCState", "", STATE_NAME)
+        seen = (state or {}).get("missingSince") or {}
+        return min(seen.values()) + QUARANTINE_SECONDS if seen else None
+
+    def gc_orphaned(self, cluster: Cluster, missing: dict[str, list[dict]]) -> None:
+        now = cluster.clock.now
+        state = cluster.store.get("PodGCState", "", STATE_NAME)
+        seen = dict((state or {}).get("missingSince") or {})
+        wanted = {n: seen.get(n, now) for n in missing}
+        for node_name, pods in missing.items():
+            if now < wanted[node_name] + QUARANTINE_SECONDS:
+                continue
+            for pod in pods:
+                self.force_delete(cluster, pod, "PodGC: node no longer exists",
+                                  f"its node {node_name} no longer exists")
+            wanted.pop(node_name)
+        if wanted == seen:
+            return
+        if state is None:
+            cluster.api.create(internal_object("PodGCState", STATE_NAME, missingSince=wanted),
+                               actor=NAME)
+        else:
+            cluster.api.update({**clone(state), "missingSince": wanted}, actor=NAME)
+
+    def force_delete(self, cluster: Cluster, pod: dict, condition: str | None, why: str) -> None:
+        meta = pod["metadata"]
+        if condition and get_path(pod, "status", "phase") not in ("Succeeded", "Failed"):
+            updated = clone(pod)
+            set_condition(updated, {"type": "DisruptionTarget", "status": "True",
+                                    "reason": "DeletionByPodGC", "message": condition},
+                          cluster.clock.now)
+            updated["status"]["phase"] = "Failed"
+            pod = cluster.api.update(updated, subresource="status", actor=NAME)
+        cluster.api.delete("Pod", meta["name"], namespace=meta.get("namespace"),
+                           grace_period_seconds=0, actor=NAME)
+        cluster.record(NAME, pod, f"force-deleted pod {meta['name']}: {why}")
+
+
+def out_of_service(node: dict) -> bool:
+    return node_ready_status(node) != "True" and any(
+        t.get("key") == OUT_OF_SERVICE and t.get("effect") == "NoExecute" for t in taints_of(node))
+
+
+CONTROLLERS = [PodGCController]
