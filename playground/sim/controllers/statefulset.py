@@ -54,45 +54,92 @@ class StatefulSetController(Controller):
     def reconcile(self, cluster: Cluster) -> None:
         pods = _index_pods(cluster)
         revisions = _index_revisions(cluster)
+        claims = _claims_summary(cluster)
         backoff = cluster.store.meta.setdefault(BACKOFF_KEY, {})
+        seen = cluster.cache.setdefault("statefulset-fingerprints", {})
         live = set()
         for sts in cluster.store.list("StatefulSet"):
             key = f"{sts['metadata']['namespace']}/{sts['metadata']['name']}"
             live.add(key)
             if key in backoff and cluster.clock.now < backoff[key]["next"]:
                 continue
+            fingerprint = _fingerprint(cluster, sts, pods, revisions, claims)
+            if seen.get(sts["metadata"]["uid"]) == fingerprint:
+                continue  # nothing this sync reads has changed since a sync that wrote nothing
+            before = cluster.store.meta["resourceVersion"]
             sync = StatefulSetSync(cluster, sts)
             try:
                 sync.run(pods, revisions)
                 backoff.pop(key, None)
+                if cluster.store.meta["resourceVersion"] == before:
+                    seen[sts["metadata"]["uid"]] = fingerprint
             except SyncError:
                 failures = backoff.get(key, {}).get("failures", 0)
                 delay = min(BACKOFF_BASE * 2**failures, BACKOFF_MAX)
                 backoff[key] = {"failures": failures + 1, "next": cluster.clock.now + delay}
         for key in [k for k in backoff if k not in live]:
             del backoff[key]
+        if len(seen) > len(live):
+            uids = {sts["metadata"]["uid"] for sts in cluster.store.list("StatefulSet")}
+            for uid in [u for u in seen if u not in uids]:
+                del seen[uid]
 
     def next_wakeup(self, cluster: Cluster) -> float | None:
         times = [b["next"] for b in cluster.store.meta.get(BACKOFF_KEY, {}).values()]
-        for sts in cluster.store.list("StatefulSet"):
-            wait = int(sts["spec"].get("minReadySeconds") or 0)
-            if not wait:
-                continue
+        waiting = [s for s in cluster.store.list("StatefulSet") if s["spec"].get("minReadySeconds")]
+        pods = _index_pods(cluster) if waiting else {}
+        for sts in waiting:
+            wait = int(sts["spec"]["minReadySeconds"])
             ns, name = sts["metadata"]["namespace"], sts["metadata"]["name"]
-            for pod in _index_pods(cluster).get((ns, name), []):
+            for pod in pods.get((ns, name), []):
                 at = su.available_at(pod, wait)
                 if at is not None and at > cluster.clock.now:
                     times.append(at)
         return min(times) if times else None
 
 
+def _fingerprint(cluster: Cluster, sts: dict, pods: dict, revisions: dict,
+                 claims: dict[str, tuple[int, int]]) -> tuple:
+    """The resourceVersions of everything one sync of `sts` reads (its pods and revisions, a
+    summary of its namespace's claims) and the time when minReadySeconds makes availability
+    time-dependent. A rebuildable optimisation only: an unchanged fingerprint means the sync
+    would write nothing again."""
+    ns, uid = sts["metadata"]["namespace"], sts["metadata"]["uid"]
+    return (
+        sts["metadata"]["resourceVersion"],
+        tuple(p["metadata"]["resourceVersion"] for p in pods.get((ns, sts["metadata"]["name"]),
+                                                                 ())),
+        tuple(r["metadata"]["resourceVersion"] for r in revisions.get(uid, ())),
+        len(revisions.get(f"ns:{ns}", ())),
+        claims.get(ns) if sts["spec"].get("volumeClaimTemplates") else None,
+        cluster.clock.now if sts["spec"].get("minReadySeconds") else None,
+    )
+
+
+def _claims_summary(cluster: Cluster) -> dict[str, tuple[int, int]]:
+    """Per namespace: (number of claims, highest resourceVersion) — changes with any claim."""
+    out: dict[str, tuple[int, int]] = {}
+    for claim in cluster.store.list("PersistentVolumeClaim"):
+        ns = claim["metadata"]["namespace"]
+        count, top = out.get(ns, (0, 0))
+        out[ns] = (count + 1, max(top, int(claim["metadata"]["resourceVersion"])))
+    return out
+
+
 def _index_pods(cluster: Cluster) -> dict[tuple[str, str], list[dict]]:
-    """Pods by (namespace, parent name from the `<parent>-<ordinal>` pattern), once per pass."""
+    """Pods by (namespace, parent name from the `<parent>-<ordinal>` pattern), once per pass.
+    Parsed names are cached by uid (names never change)."""
+    names = cluster.cache.setdefault("statefulset-pod-names", {})
+    if len(names) > 4 * len(cluster.store.list("Pod")) + 1000:
+        names.clear()
     out: dict[tuple[str, str], list[dict]] = {}
     for pod in cluster.store.list("Pod"):
-        parent, ordinal = su.parent_and_ordinal(pod["metadata"]["name"])
-        if ordinal >= 0:
-            out.setdefault((pod["metadata"]["namespace"], parent), []).append(pod)
+        meta = pod["metadata"]
+        parsed = names.get(meta["uid"])
+        if parsed is None:
+            parsed = names[meta["uid"]] = su.parent_and_ordinal(meta["name"])
+        if parsed[1] >= 0:
+            out.setdefault((meta["namespace"], parsed[0]), []).append(pod)
     return out
 
 

@@ -74,12 +74,26 @@ class _Run:
             for i, pod in enumerate(slots)
         ]
         self.condemned.sort(key=su.ordinal_of, reverse=True)
+        self._memo: dict[int, tuple[dict, tuple[bool, bool, bool]]] = {}
         self.first_unavailable = self._first_unavailable()
 
     # ---- bookkeeping ---------------------------------------------------------------------------
 
+    def _state(self, pod: dict) -> tuple[bool, bool, bool]:
+        """(running and ready, available, terminating), computed once per pod object."""
+        hit = self._memo.get(id(pod))
+        if hit is not None and hit[0] is pod:
+            return hit[1]
+        ready = su.is_running_and_ready(pod)
+        available = ready and su.is_running_and_available(pod, self.sync.min_ready,
+                                                          self.sync.now)
+        state = (ready, available, bool(pod["metadata"].get("deletionTimestamp")))
+        self._memo[id(pod)] = (pod, state)
+        return state
+
     def _unavailable(self, pod: dict) -> bool:
-        return su.is_unavailable(pod, self.sync.min_ready, self.sync.now)
+        _, available, terminating = self._state(pod)
+        return terminating or not available
 
     def _first_unavailable(self) -> dict | None:
         for pod in self.replicas + self.condemned[::-1]:
@@ -95,12 +109,11 @@ class _Run:
         out = {"replicas": 0, "readyReplicas": 0, "availableReplicas": 0,
                "currentReplicas": 0, "updatedReplicas": 0}
         for pod in self.live_pods():
+            ready, available, terminating = self._state(pod)
             out["replicas"] += 1
-            if su.is_running_and_ready(pod):
-                out["readyReplicas"] += 1
-                if su.is_running_and_available(pod, self.sync.min_ready, self.sync.now):
-                    out["availableReplicas"] += 1
-            if not su.is_terminating(pod):
+            out["readyReplicas"] += ready
+            out["availableReplicas"] += available
+            if not terminating:
                 rev = su.pod_revision(pod)
                 out["currentReplicas"] += rev == self.current_rev
                 out["updatedReplicas"] += rev == self.update_rev
@@ -309,10 +322,14 @@ class _Run:
     def _fix_claims(self, pod: dict) -> None:
         if not pod["metadata"].get("uid"):
             return
-        for _, wanted in su.persistent_volume_claims(self.sts, su.ordinal_of(pod)):
+        ordinal = su.ordinal_of(pod)
+        retain_all = su.retention_policy(self.sts) == ("Retain", "Retain")
+        for template in self.sts["spec"].get("volumeClaimTemplates") or []:
             claim = self.cluster.store.get("PersistentVolumeClaim", self.ns,
-                                           wanted["metadata"]["name"])
-            if claim is None or su.claim_owner_up_to_date(claim, self.sts, pod):
+                                           su.claim_name(self.sts, template, ordinal))
+            if claim is None or (retain_all and not claim["metadata"].get("ownerReferences")):
+                continue
+            if su.claim_owner_up_to_date(claim, self.sts, pod):
                 continue
             updated = clone(claim)
             su.update_claim_owner_refs(updated, self.sts, pod)

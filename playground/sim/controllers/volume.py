@@ -56,13 +56,25 @@ class PersistentVolumeController(Controller):
 
     def reconcile(self, cluster: Cluster) -> None:
         pvs = cluster.store.list("PersistentVolume")
-        by_claim = {get_path(pv, "spec", "claimRef", "uid"): pv for pv in pvs
-                    if get_path(pv, "spec", "claimRef", "uid")}
+        by_claim = {}
+        for pv in pvs:
+            ref = pv["spec"].get("claimRef")
+            if ref and ref.get("uid"):
+                by_claim[ref["uid"]] = pv
         claims = cluster.store.list("PersistentVolumeClaim")
-        claim_uids = {c["metadata"]["uid"] for c in claims}
+        claim_uids = set()
         for claim in claims:
-            ClaimSync(cluster, claim, by_claim.get(claim["metadata"]["uid"])).run()
+            uid = claim["metadata"]["uid"]
+            claim_uids.add(uid)
+            pv = by_claim.get(uid)
+            if _settled(claim, pv):
+                continue
+            ClaimSync(cluster, claim, pv).run()
         for pv in cluster.store.list("PersistentVolume"):
+            ref = pv["spec"].get("claimRef")
+            bound = pv.get("status", {}).get("phase") == "Bound"
+            if bound and ref and ref.get("uid") in claim_uids:
+                continue  # bound and its claim exists: nothing to do
             sync_volume(cluster, pv, claim_uids)
         pending = cluster.store.meta.get(META_KEY)
         if pending:
@@ -74,6 +86,13 @@ class PersistentVolumeController(Controller):
         times = [t + PROVISION_SECONDS for t in pending.values()
                  if t + PROVISION_SECONDS > cluster.clock.now]
         return min(times) if times else None
+
+
+def _settled(claim: dict, pv: dict | None) -> bool:
+    """A Bound claim whose volume still points back at it: the common case, checked cheaply."""
+    status = claim.get("status")
+    return (status is not None and status.get("phase") == "Bound" and pv is not None
+            and pv["metadata"]["name"] == claim["spec"].get("volumeName"))
 
 
 class ClaimSync:
