@@ -305,8 +305,8 @@ class ApiServer:
             _copy(meta, old_meta, f)
         if not meta.get("uid"):
             meta["uid"] = old_meta["uid"]
-        if not meta.get("generation") and "generation" in old_meta:
-            meta["generation"] = old_meta["generation"]
+        # PrepareForUpdate: generation is the server's (bumped below when the spec changed)
+        _copy(meta, old_meta, "generation")
         if rt.namespaced and not meta.get("namespace"):
             meta["namespace"] = old_meta.get("namespace", "")
         strategy.default(obj, self.cluster)
@@ -319,10 +319,8 @@ class ApiServer:
         if errors:
             raise Invalid(rt.qualified_kind, old_meta["name"], errors)
         strategy.allocate(obj, old, self.cluster, False)
-        if strategy.uses_generation:
-            meta["generation"] = int(old_meta.get("generation", 1))
-            if strategy.generation_changed(obj, old):
-                meta["generation"] += 1
+        if strategy.uses_generation and strategy.generation_changed(obj, old):
+            meta["generation"] = int(old_meta.get("generation") or 0) + 1
         return obj
 
     def _prepare_subresource_update(
