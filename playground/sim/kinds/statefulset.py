@@ -8,12 +8,13 @@ v1.33 specifics: MaxUnavailableStatefulSet is alpha and off, so `rollingUpdate.m
 not defaulted and the controller ignores it; the retention policy (GA 1.32) and `ordinals` (GA
 1.31) are defaulted/validated. As upstream (ValidatePodTemplateSpecForStatefulSet), the
 template's pod spec and the volumeClaimTemplates are not validated: a bad one shows up as
-FailedCreate events when the controller creates pods or claims. Simplified: the template gets
-only the pod-spec defaults a learner sees in `-o yaml`.
+FailedCreate events when the controller creates pods or claims.The template gets SetDefaults_PodSpec
+(playground/sim/defaults.py).
 """
 
 from __future__ import annotations
 
+from ..defaults import default_pod_template
 from ..errors import FieldError, GoValue, forbidden, invalid, not_supported, required
 from ..labels import selector_matches
 from ..resources import ResourceType, Strategy, register
@@ -32,28 +33,6 @@ UPDATE_FORBIDDEN = (
 #: spec fields a user may change after creation (ValidateStatefulSetUpdate)
 MUTABLE_FIELDS = ("replicas", "ordinals", "template", "updateStrategy", "revisionHistoryLimit",
                   "persistentVolumeClaimRetentionPolicy", "minReadySeconds")
-
-
-def default_pod_template_spec(spec: dict) -> None:
-    """The SetDefaults_PodSpec / SetDefaults_Container fields shown in a workload's template."""
-    spec.setdefault("restartPolicy", "Always")
-    spec.setdefault("terminationGracePeriodSeconds", 30)
-    spec.setdefault("dnsPolicy", "ClusterFirst")
-    spec.setdefault("securityContext", {})
-    spec.setdefault("schedulerName", "default-scheduler")
-    for container in spec.get("containers") or []:
-        if not isinstance(container, dict):
-            continue
-        image = str(container.get("image", ""))
-        tag = image.rsplit("/", 1)[-1]
-        latest = "@" not in tag and (":" not in tag or tag.endswith(":latest"))
-        container.setdefault("imagePullPolicy", "Always" if latest else "IfNotPresent")
-        container.setdefault("terminationMessagePath", "/dev/termination-log")
-        container.setdefault("terminationMessagePolicy", "File")
-        container.setdefault("resources", {})
-        for port in container.get("ports") or []:
-            if isinstance(port, dict):
-                port.setdefault("protocol", "TCP")
 
 
 def _default_claim_template(claim: dict) -> None:
@@ -113,9 +92,7 @@ class StatefulSetStrategy(Strategy):
             policy = spec["persistentVolumeClaimRetentionPolicy"] = {}
         policy.setdefault("whenDeleted", "Retain")
         policy.setdefault("whenScaled", "Retain")
-        template = spec.setdefault("template", {})
-        template.setdefault("metadata", {})
-        default_pod_template_spec(template.setdefault("spec", {}))
+        default_pod_template(spec.setdefault("template", {}))
         for claim in spec.get("volumeClaimTemplates") or []:
             if isinstance(claim, dict):
                 _default_claim_template(claim)
