@@ -270,6 +270,8 @@ class ApiServer:
         meta, old_meta = obj["metadata"], old["metadata"]
         name = old_meta["name"]
         rv = meta.get("resourceVersion")
+        if subresource == "binding":
+            rv = ""  # a Binding names its pod, not a version of it
         if rv and rv != old_meta["resourceVersion"]:
             raise Conflict(rt.resource, name)
         if not rv:
