@@ -8,8 +8,8 @@ v1.33 specifics: MaxUnavailableStatefulSet is alpha and off, so `rollingUpdate.m
 not defaulted and the controller ignores it; the retention policy (GA 1.32) and `ordinals` (GA
 1.31) are defaulted/validated. As upstream (ValidatePodTemplateSpecForStatefulSet), the
 template's pod spec and the volumeClaimTemplates are not validated: a bad one shows up as
-FailedCreate events when the controller creates pods or claims.The template gets SetDefaults_PodSpec
-(playground/sim/defaults.py).
+FailedCreate events when the controller creates pods or claims. The template gets
+SetDefaults_PodSpec (playground/sim/defaults.py).
 """
 
 from __future__ import annotations
