@@ -41,11 +41,16 @@ def bootstrap(cluster: Cluster, *, workers: int = 2) -> None:
         )
     cluster.store.meta["nodeCount"] = 0
     add_node(cluster, "cp-1", control_plane=True)
+    _import_extensions()
+    # steps with order < 0 belong to `kubeadm init` and run before the workers join
+    for order, step in list(BOOTSTRAP_STEPS):
+        if order < 0:
+            step(cluster)
     for i in range(1, workers + 1):
         add_node(cluster, f"worker-{i}")
-    _import_extensions()
-    for _, step in list(BOOTSTRAP_STEPS):
-        step(cluster)
+    for order, step in list(BOOTSTRAP_STEPS):
+        if order >= 0:
+            step(cluster)
     cluster.reconcile()
 
 

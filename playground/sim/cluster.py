@@ -21,6 +21,7 @@ from .store import MemoryStore, Store
 
 MAX_PASSES = 200
 SETTLE_LIMIT = 3600.0
+BOOTSTRAP_LEAD = 60.0
 
 
 class ReconcileLimitExceeded(RuntimeError):
@@ -43,8 +44,13 @@ class Cluster:
         """A fresh default cluster: cp-1 plus `workers` worker nodes, system namespaces."""
         from .bootstrap import bootstrap
 
-        cluster = cls(seed=seed, start=start)
+        # kubeadm ran a little before `start`: the learner arrives to a settled cluster at
+        # exactly `start`, with system objects a minute old
+        cluster = cls(seed=seed, start=start - BOOTSTRAP_LEAD)
         bootstrap(cluster, workers=workers)
+        if cluster.clock.now < start:
+            cluster.run_until(start)
+        cluster.store.meta["start"] = cluster.clock.now
         return cluster
 
     # ---- the timeline and events ----------------------------------------------------------

@@ -181,7 +181,7 @@ REPOS: list[_Repo] = [
     }, ("/coredns",), (), listens={53: "coredns", 9153: "coredns-metrics", 8080: "coredns-health",
                                    8181: "coredns-ready"}, app="coredns"),
     _Repo("registry.k8s.io/etcd", {"3.5.21-0": (57_680_541, 2.0, "3.5.21")},
-          (), ("etcd",), listens={2379: "etcd", 2380: "etcd"}, app="etcd"),
+          (), ("etcd",), listens={2379: "etcd", 2380: "etcd", 2381: "etcd-metrics"}, app="etcd"),
     _Repo("registry.k8s.io/kube-apiserver", {"v1.33.1": (30_071_307, 1.3, "v1.33.1")},
           (), ("kube-apiserver",), listens={6443: "kube-apiserver"}, app="kube-apiserver"),
     _Repo("registry.k8s.io/kube-controller-manager", {"v1.33.1": (27_646_507, 1.2, "v1.33.1")},
