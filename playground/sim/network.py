@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from .cluster import Cluster
 
 OUTSIDE_IP = "172.18.0.1"
+TLS_APPS = ("kube-apiserver",)
 KUBELET_PORT = 10250
 
 
@@ -79,6 +80,7 @@ class Url:
 @dataclass
 class NetIndex:
     pods_by_ip: dict[str, dict]
+    host_pods: dict[str, list[dict]]  # node name -> its hostNetwork pods (they use the node IP)
     node_ips: dict[str, str]  # ip -> node name
     cluster_ips: dict[str, dict]
     node_ports: dict[int, dict]
@@ -91,10 +93,14 @@ def net_index(cluster: Cluster) -> NetIndex:
     cached = cluster.cache.get("net.index")
     if cached is not None and cached[0] == rv:
         return cached[1]
-    idx = NetIndex({}, {}, {}, {}, {}, {})
+    idx = NetIndex({}, {}, {}, {}, {}, {}, {})
     for pod in cluster.store.list("Pod"):
         ip = get_path(pod, "status", "podIP")
-        if ip and get_path(pod, "status", "phase") not in ("Succeeded", "Failed"):
+        if not ip or get_path(pod, "status", "phase") in ("Succeeded", "Failed"):
+            continue
+        if get_path(pod, "spec", "hostNetwork"):
+            idx.host_pods.setdefault(get_path(pod, "spec", "nodeName", default=""), []).append(pod)
+        else:
             idx.pods_by_ip[ip] = pod
     for node in cluster.store.list("Node"):
         for addr in get_path(node, "status", "addresses", default=[]):
@@ -195,9 +201,9 @@ def route(cluster: Cluster, from_pod: dict | None, ip: str, port: int,
         if port in idx.node_ports:
             return _via_service(cluster, idx, from_pod, idx.node_ports[port], "nodePort", port,
                                 resp, node, external=True)
-        if ip == _apiserver_ip(cluster) and port == 6443:
-            resp.trace.append(f"{ip}:6443 is the kube-apiserver on {node}")
-            return Target(ip, port, app="kube-apiserver")
+        target = node_target(cluster, idx, ip, port)
+        if target is not None:
+            return target
         return _fail(resp, "refused", f"nothing listens on node {node} port {port} (NodePorts "
                                       "are 30000-32767)")
     if ip in idx.pods_by_ip:
@@ -250,8 +256,20 @@ def _via_service(cluster: Cluster, idx: NetIndex, from_pod: dict | None, svc: di
                       f"{len(endpoints)} usable endpoint(s): "
                       + ", ".join(f"{e[0]}:{e[1]}" for e in endpoints)
                       + f"; {why} {ip}:{tport}")
-    pod = idx.pods_by_ip.get(ip)
-    return Target(ip, tport, pod=pod)
+    if ip in idx.node_ips:
+        return node_target(cluster, idx, ip, tport) or Target(ip, tport)
+    return Target(ip, tport, pod=idx.pods_by_ip.get(ip))
+
+
+def node_target(cluster: Cluster, idx: NetIndex, ip: str, port: int) -> Target | None:
+    """A node's own address: a hostNetwork pod serving the port (the kube-apiserver static
+    pod on 6443), or the apiserver itself when static pods are not modelled."""
+    for pod in idx.host_pods.get(idx.node_ips[ip], ()):
+        if listening_app(cluster, pod, port):
+            return Target(ip, port, pod=pod)
+    if ip == _apiserver_ip(cluster) and port == 6443:
+        return Target(ip, port, app="kube-apiserver")
+    return None
 
 
 def _client_ip(from_pod: dict | None, node: str | None) -> str:
@@ -341,7 +359,7 @@ def _deliver(cluster: Cluster, from_pod: dict | None, u: Url, target: Target,
         return _fail_resp(resp, "refused", f"pod {name} ({target.ip}) on {node or '?'}: no "
                                            f"running container listens on port {target.port}")
     app, version, started = found
-    if u.scheme == "https":
+    if u.scheme == "https" and app not in TLS_APPS:
         return _fail_resp(resp, "ssl", f"{app} on port {target.port} speaks plain HTTP: the TLS "
                                        "handshake fails")
     resp.pod = name

@@ -87,12 +87,20 @@ def kubernetes_endpointslice(ip: str) -> dict:
 
 
 def create_builtin_services(cluster: Cluster) -> None:
-    cluster.api.create(kubernetes_service(), actor=APISERVER_ACTOR)
+    """Idempotent: the apiserver's controller may already have written its own objects
+    if another bootstrap step reconciled earlier."""
+    _create_missing(cluster, kubernetes_service(), APISERVER_ACTOR)
     ip = apiserver_ip(cluster)
     if ip:
-        cluster.api.create(kubernetes_endpoints(ip), actor=APISERVER_ACTOR)
-        cluster.api.create(kubernetes_endpointslice(ip), actor=APISERVER_ACTOR)
-    cluster.api.create(kube_dns_service(), actor=ACTOR)
+        _create_missing(cluster, kubernetes_endpoints(ip), APISERVER_ACTOR)
+        _create_missing(cluster, kubernetes_endpointslice(ip), APISERVER_ACTOR)
+    _create_missing(cluster, kube_dns_service(), ACTOR)
+
+
+def _create_missing(cluster: Cluster, obj: dict, actor: str) -> None:
+    meta = obj["metadata"]
+    if cluster.store.get(obj["kind"], meta["namespace"], meta["name"]) is None:
+        cluster.api.create(obj, actor=actor)
 
 
 add_step(20, create_builtin_services)

@@ -66,7 +66,11 @@ def pod(c: Cluster, name: str, *, namespace: str = "default", labels=None, image
                         "metadata": {"name": name, "namespace": namespace,
                                      "labels": labels or {}},
                         "spec": spec})
-    host = ip_host if ip_host is not None else 10 + len(c.store.list("Pod"))
+    if ip_host is None:
+        # hand out host numbers 10, 11, ... per test cluster (system pods do not count)
+        ip_host = c.cache.setdefault("test.next_host", [10])[0]
+        c.cache["test.next_host"][0] += 1
+    host = ip_host
     return set_status(c, obj, ip=f"10.244.{NODE_INDEX.get(node, 1)}.{host}", ready=ready,
                       running=running)
 
