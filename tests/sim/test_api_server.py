@@ -1,4 +1,4 @@
-"""resourceVersion, Conflict, generation, no-op updates, subresources, defaulting, the change log."""
+"""resourceVersion, Conflict, generation, no-op updates, subresources, defaults, change log."""
 
 import pytest
 

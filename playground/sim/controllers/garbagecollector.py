@@ -106,11 +106,17 @@ class GarbageCollector(Controller):
         else:
             policy = "Foreground" if FOREGROUND in (
                 obj["metadata"].get("finalizers") or ()) else "Background"
-        ref = (waiting or dangling)[0]
-        why = (f"{ref.get('kind')} {ref.get('name')} is being deleted in the foreground"
-               if waiting else f"was owned by {ref.get('kind')} {ref.get('name')}, which is gone")
-        self._delete(cluster, obj, policy, f"{_describe(obj)} {why}: deleting it"
-                     + (" (foreground)" if policy == "Foreground" else ""))
+        if waiting:
+            ref = waiting[0]
+            sentence = (f"{ref.get('kind')} {ref.get('name')} is being deleted in the foreground, "
+                        f"so its dependent {_describe(obj)} goes first: deleting it")
+        else:
+            ref = dangling[0]
+            sentence = (f"{_describe(obj)} was owned by {ref.get('kind')} {ref.get('name')}, "
+                        "which is gone: deleting it")
+        if policy != "Background":
+            sentence += f" ({policy.lower()})"
+        self._delete(cluster, obj, policy, sentence)
 
     def process_deleting_dependents_item(self, cluster: Cluster, owner: dict,
                                          own: list[dict]) -> None:
