@@ -169,7 +169,7 @@ def test_ordered_scale_down_waits_for_unhealthy_pods():
     set_pod_state(c, "web-0", "Running", ready=False)
     c.api.patch("sts", "web", {"spec": {"replicas": 1}})
     c.reconcile()
-    assert not any(p["metadata"].get("deletionTimestamp") for p in c.store.list("Pod"))
+    assert not any(p["metadata"].get("deletionTimestamp") for p in c.store.list("Pod", "default"))
     set_pod_state(c, "web-0")
     c.reconcile()
     assert c.api.get("pod", "web-2")["metadata"].get("deletionTimestamp")
@@ -182,7 +182,7 @@ def test_parallel_creates_and_deletes_without_waiting():
     assert pod_names(c) == ["web-0", "web-1", "web-2"]
     c.api.patch("sts", "web", {"spec": {"replicas": 0}})
     c.reconcile()
-    assert all(p["metadata"].get("deletionTimestamp") or False for p in c.store.list("Pod"))
+    assert all(p["metadata"].get("deletionTimestamp") for p in c.store.list("Pod", "default"))
     finish_deletions(c)
     assert pod_names(c) == []
 

@@ -22,7 +22,7 @@ def set_image(c, image, name="web"):
 
 
 def terminating(c):
-    return sorted(p["metadata"]["name"] for p in c.store.list("Pod")
+    return sorted(p["metadata"]["name"] for p in c.store.list("Pod", "default")
                   if p["metadata"].get("deletionTimestamp"))
 
 

@@ -53,7 +53,7 @@ def test_volume_defaults(c):
     assert vol["spec"]["persistentVolumeReclaimPolicy"] == "Retain"
     assert vol["spec"]["volumeMode"] == "Filesystem"
     assert vol["metadata"]["finalizers"] == ["kubernetes.io/pv-protection"]
-    assert vol["status"] == {"phase": "Pending"}
+    assert vol["status"] == {"phase": "Pending", "lastPhaseTransitionTime": "2026-01-01T00:00:00Z"}
 
 
 def test_claim_validation_messages(c):

@@ -166,12 +166,15 @@ def test_bound_volume_cannot_vanish_under_its_claim():
 def test_level_triggered_volume_phase_is_repaired():
     c = cluster()
     c.api.create(pv("vol", "1Gi", storageClassName=""))
-    c.reconcile()
+    c.advance(7)
+    assert c.api.get("pv", "vol")["status"] == {"phase": "Available",
+                                                "lastPhaseTransitionTime": "2026-01-01T00:00:00Z"}
     vol = c.api.get("pv", "vol")
     vol["status"] = {"phase": "Failed"}
     c.api.update(vol, subresource="status")
     c.reconcile()
-    assert phase(c, "pv", "vol") == "Available"
+    assert c.api.get("pv", "vol")["status"] == {"phase": "Available",
+                                                "lastPhaseTransitionTime": "2026-01-01T00:00:07Z"}
 
 
 def test_retroactive_default_class():

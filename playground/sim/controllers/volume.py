@@ -377,7 +377,7 @@ def _set_phase(cluster: Cluster, pv: dict, phase: str) -> dict | None:
     if get_path(pv, "status", "phase") == phase:
         return pv
     updated = clone(pv)
-    updated["status"] = {"phase": phase}
+    updated["status"] = {**(pv.get("status") or {}), "phase": phase}
     return _update(cluster, updated, status=True)
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from .. import bootstrap
 from ..errors import FieldError, Forbidden, forbidden, invalid, not_supported, required
-from ..objects import get_path
+from ..objects import format_time, get_path
 from ..resources import ResourceType, Strategy, register
 
 if TYPE_CHECKING:
@@ -128,7 +128,15 @@ class PersistentVolumeStrategy(Strategy):
     status_subresource = True
 
     def prepare_for_create(self, obj, cluster):
-        obj["status"] = {"phase": "Pending"}
+        # PersistentVolumeLastPhaseTransitionTime (GA 1.31): stamped on every phase change
+        obj["status"] = {"phase": "Pending",
+                         "lastPhaseTransitionTime": format_time(cluster.clock.now)}
+
+    def prepare_for_status_update(self, obj, old, cluster):
+        super().prepare_for_status_update(obj, old, cluster)
+        status = obj.get("status")
+        if isinstance(status, dict) and status.get("phase") != get_path(old, "status", "phase"):
+            status["lastPhaseTransitionTime"] = format_time(cluster.clock.now)
 
     def default(self, obj, cluster):
         spec = obj.setdefault("spec", {})
