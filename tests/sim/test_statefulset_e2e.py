@@ -143,3 +143,36 @@ def test_pod_on_a_stopped_node_stays_terminating_until_force_deleted():
     assert pod["metadata"]["uid"] != uid
     assert pod["spec"]["nodeName"] != node
     assert ready(c, "web-1")
+
+
+def test_deleting_the_node_object_lets_the_pod_be_replaced():
+    c = Cluster.new()
+    c.api.create(sts_manifest(replicas=2, claims=False))
+    c.settle()
+    node = c.api.get("pod", "web-0")["spec"]["nodeName"]
+    uid = c.api.get("pod", "web-0")["metadata"]["uid"]
+    stop_node(c, node)
+    c.advance(400)
+    assert c.api.get("pod", "web-0")["metadata"]["uid"] == uid
+    c.api.delete("node", node)  # PodGC removes pods bound to nodes that no longer exist
+    c.advance(120)
+    pod = c.api.get("pod", "web-0")
+    assert pod["metadata"]["uid"] != uid and pod["spec"]["nodeName"] != node
+    assert ready(c, "web-0")
+
+
+def test_orphaned_pods_are_adopted_by_a_recreated_set(web):
+    uids = {n: web.api.get("pod", n)["metadata"]["uid"] for n in pod_names(web)}
+    web.api.delete("sts", "web", propagation_policy="Orphan")
+    web.settle()
+    assert pod_names(web) == ["web-0", "web-1", "web-2"]
+    assert all("ownerReferences" not in web.api.get("pod", n)["metadata"]
+               for n in pod_names(web))
+    sts = web.api.create(sts_manifest())
+    web.settle()
+    assert {n: web.api.get("pod", n)["metadata"]["uid"] for n in pod_names(web)} == uids
+    for name in pod_names(web):
+        refs = web.api.get("pod", name)["metadata"]["ownerReferences"]
+        assert [r["uid"] for r in refs] == [sts["metadata"]["uid"]]
+    st = web.api.get("sts", "web")["status"]
+    assert (st["replicas"], st["updatedReplicas"]) == (3, 3), "same template, same revision"
