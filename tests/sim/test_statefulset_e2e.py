@@ -176,3 +176,32 @@ def test_orphaned_pods_are_adopted_by_a_recreated_set(web):
         assert [r["uid"] for r in refs] == [sts["metadata"]["uid"]]
     st = web.api.get("sts", "web")["status"]
     assert (st["replicas"], st["updatedReplicas"]) == (3, 3), "same template, same revision"
+
+
+def test_when_scaled_delete_removes_the_claims_of_scaled_away_pods():
+    c = Cluster.new()
+    c.api.create(sts_manifest(persistentVolumeClaimRetentionPolicy={
+        "whenDeleted": "Retain", "whenScaled": "Delete"}))
+    c.settle()
+    c.api.patch("sts", "web", {"spec": {"replicas": 1}})
+    c.settle()
+    assert sorted(claim_table(c)) == ["www-web-0"]
+    assert len(c.store.list("PersistentVolume")) == 1
+
+
+def test_a_deleted_claim_waits_for_its_pod_then_comes_back_empty(web):
+    old_volume = claim_table(web)["www-web-0"][1]
+    web.api.delete("pvc", "www-web-0")
+    web.settle()
+    claim = web.api.get("pvc", "www-web-0")
+    assert claim["metadata"]["deletionTimestamp"], "kubernetes.io/pvc-protection holds it"
+    assert ready(web, "web-0")
+    web.api.delete("pod", "web-0")
+    web.settle()
+    assert ready(web, "web-0")
+    phase, volume = claim_table(web)["www-web-0"]
+    assert phase == "Bound" and volume != old_volume, "a new claim with a new, empty volume"
+    failed = [e["message"] for e in web.store.list("Event", "default")
+              if e["reason"] == "FailedCreate"]
+    assert failed == ["create Pod web-0 in StatefulSet web failed error: pvc www-web-0 is being "
+                      "deleted"]
