@@ -38,6 +38,16 @@ def test_defaults_match_v1_33(c):
     assert sts["status"] == {"replicas": 0, "availableReplicas": 0}
 
 
+def test_max_unavailable_is_dropped_while_the_feature_gate_is_off(c):
+    obj = sts_manifest(claims=False, updateStrategy={
+        "type": "RollingUpdate", "rollingUpdate": {"partition": 1, "maxUnavailable": 2}})
+    sts = c.api.create(obj)
+    assert sts["spec"]["updateStrategy"] == {"type": "RollingUpdate",
+                                             "rollingUpdate": {"partition": 1}}
+    sts["spec"]["updateStrategy"]["rollingUpdate"]["maxUnavailable"] = "50%"
+    assert "maxUnavailable" not in c.api.update(sts)["spec"]["updateStrategy"]["rollingUpdate"]
+
+
 def test_replicas_default_to_one_and_on_delete_gets_no_rolling_update(c):
     obj = sts_manifest(claims=False)
     del obj["spec"]["replicas"]

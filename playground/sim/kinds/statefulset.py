@@ -5,7 +5,8 @@ ValidateStatefulSetUpdate (pkg/apis/apps/validation/validation.go) and
 pkg/registry/apps/statefulset/strategy.go (generation bumps on spec changes, status subresource).
 
 v1.33 specifics: MaxUnavailableStatefulSet is alpha and off, so `rollingUpdate.maxUnavailable` is
-not defaulted and the controller ignores it; the retention policy (GA 1.32) and `ordinals` (GA
+not defaulted, a newly set one is dropped (dropStatefulSetDisabledFields) and the controller
+updates one pod at a time; the retention policy (GA 1.32) and `ordinals` (GA
 1.31) are defaulted/validated. As upstream (ValidatePodTemplateSpecForStatefulSet), the
 template's pod spec and the volumeClaimTemplates are not validated: a bad one shows up as
 FailedCreate events when the controller creates pods or claims. The template gets
@@ -65,6 +66,19 @@ def go_string_map(labels: dict | None) -> GoValue:
     return GoValue("map[string]string{" + inner + "}")
 
 
+def _max_unavailable(obj: dict | None) -> object:
+    rolling = ((obj or {}).get("spec") or {}).get("updateStrategy") or {}
+    return (rolling.get("rollingUpdate") or {}).get("maxUnavailable")
+
+
+def _drop_disabled_fields(obj: dict, old: dict | None) -> None:
+    """dropStatefulSetDisabledFields: MaxUnavailableStatefulSet is off in v1.33, so a new
+    `maxUnavailable` is silently dropped (kept only if the stored object already had one)."""
+    if _max_unavailable(obj) is None or _max_unavailable(old) is not None:
+        return
+    obj["spec"]["updateStrategy"]["rollingUpdate"].pop("maxUnavailable", None)
+
+
 class StatefulSetStrategy(Strategy):
     uses_generation = True
     status_subresource = True
@@ -74,6 +88,11 @@ class StatefulSetStrategy(Strategy):
 
     def prepare_for_create(self, obj, cluster):
         obj["status"] = {"replicas": 0, "availableReplicas": 0}
+        _drop_disabled_fields(obj, None)
+
+    def prepare_for_update(self, obj, old, cluster):
+        super().prepare_for_update(obj, old, cluster)
+        _drop_disabled_fields(obj, old)
 
     def default(self, obj, cluster):
         spec = obj.setdefault("spec", {})
@@ -160,9 +179,9 @@ def _strategy_errors(spec: dict) -> list[FieldError]:
         errs.append(invalid("spec.updateStrategy.rollingUpdate.partition", partition,
                             "must be greater than or equal to 0"))
     max_unavailable = (rolling or {}).get("maxUnavailable")
-    if max_unavailable in (0, "0%"):
+    if max_unavailable in (0, "0%"):  # reachable only for objects stored with the gate on
         errs.append(invalid("spec.updateStrategy.rollingUpdate.maxUnavailable",
-                            _go_intstr(max_unavailable), "must be greater than 0"))
+                            _go_intstr(max_unavailable), "cannot be 0"))
     return errs
 
 
