@@ -270,3 +270,15 @@ def test_claim_being_deleted_blocks_pod_creation():
     c.advance(1)
     assert pod_names(c) == ["web-0"]
     assert claims(c) == ["www-web-0"]
+
+
+def test_a_long_name_makes_the_revision_label_too_long():
+    c = controller_cluster()
+    name = "a" * 55
+    c.api.create(sts_manifest(name, replicas=1, claims=False))
+    c.reconcile()
+    assert pod_names(c) == []
+    rev = c.api.get("sts", name)["status"]["updateRevision"]
+    assert events(c, "FailedCreate") == [
+        f'create Pod {name}-0 in StatefulSet {name} failed error: Pod "{name}-0" is invalid: '
+        f'metadata.labels: Invalid value: "{rev}": must be no more than 63 characters']
