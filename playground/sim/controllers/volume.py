@@ -102,12 +102,15 @@ class ClaimSync:
         self.cluster, self.api, self.claim, self.pv = cluster, cluster.api, claim, pv
         self.ns, self.name = claim["metadata"]["namespace"], claim["metadata"]["name"]
 
-    def event(self, type_: str, reason: str, message: str, component: str = ACTOR) -> None:
+    def event(self, type_: str, reason: str, message: str, component: str = ACTOR,
+              sentence: str | None = None) -> None:
         """Emit once: the real controller repeats it at each resync (`x19 over 4m`), which in a
-        fixpoint reconcile would write forever."""
+        fixpoint reconcile would write forever. `sentence` goes to the timeline with it."""
         key = (self.claim["metadata"]["uid"], type_, reason, message, component, "", "")
         if _find_similar(self.cluster, self.ns, key) is None:
             self.cluster.event(self.claim, type_, reason, message, component=component)
+            if sentence:
+                self.cluster.record(ACTOR, self.claim, sentence)
 
     def run(self) -> None:
         if get_path(self.claim, "status", "phase") == "Bound":
@@ -147,14 +150,18 @@ class ClaimSync:
         selected = get_path(self.claim, "metadata", "annotations", SELECTED_NODE)
         delayed = sc is not None and sc.get("volumeBindingMode") == "WaitForFirstConsumer"
         if delayed and not selected:
-            self.event("Normal", "WaitForFirstConsumer", WAIT_FIRST)
+            self.event("Normal", "WaitForFirstConsumer", WAIT_FIRST, sentence=(
+                f"claim {self.ns}/{self.name} stays Pending: StorageClass {cls} binds "
+                "WaitForFirstConsumer, so a volume is made only once a pod using it is scheduled"))
             return
         pv = find_matching_volume(self.cluster, self.claim, selected)
         if pv is not None:
             self._bind(pv)
             return
         if not cls:
-            self.event("Normal", "FailedBinding", NO_CLASS)
+            self.event("Normal", "FailedBinding", NO_CLASS, sentence=(
+                f"claim {self.ns}/{self.name} stays Pending: no Available PersistentVolume "
+                "matches it and without a StorageClass nothing can be provisioned"))
             return
         if sc is None:
             self.event("Warning", "ProvisioningFailed",
