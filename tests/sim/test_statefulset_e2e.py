@@ -205,3 +205,18 @@ def test_a_deleted_claim_waits_for_its_pod_then_comes_back_empty(web):
               if e["reason"] == "FailedCreate"]
     assert failed == ["create Pod web-0 in StatefulSet web failed error: pvc www-web-0 is being "
                       "deleted"]
+
+
+def test_without_a_storage_class_claims_and_pods_stay_pending():
+    c = Cluster.new()
+    c.api.delete("sc", "standard")  # a bare kubeadm cluster has no StorageClass
+    c.api.create(sts_manifest(replicas=2))
+    c.advance(60)
+    assert pod_names(c) == ["web-0"], "OrderedReady waits for web-0 forever"
+    assert claim_table(c) == {"www-web-0": ("Pending", None)}
+    reasons = {(e["involvedObject"]["name"], e["reason"]): e["message"]
+               for e in c.store.list("Event", "default")}
+    assert reasons[("www-web-0", "FailedBinding")] == (
+        "no persistent volumes available for this claim and no storage class is set")
+    assert "pod has unbound immediate PersistentVolumeClaims" in reasons[
+        ("web-0", "FailedScheduling")]
