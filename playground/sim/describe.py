@@ -466,9 +466,29 @@ def _rs_list(rss: list[dict]) -> str:
     return text or "<none>"
 
 
-def describe_deployment(cluster: Cluster, d: dict, now: float) -> str:
-    from .controllers import deployment_util as du
+def _without_hash(template: dict | None) -> dict:
+    template = dict(template or {})
+    meta = dict(template.get("metadata") or {})
+    labels = {k: v for k, v in (meta.get("labels") or {}).items() if k != "pod-template-hash"}
+    meta["labels"] = labels
+    template["metadata"] = meta
+    return template
 
+
+def _replica_sets(cluster: Cluster, d: dict) -> tuple[list[dict], dict | None]:
+    """The Deployment's ReplicaSets (by creation) and the new one (FindNewReplicaSet: the
+    oldest whose template equals the Deployment's, ignoring pod-template-hash)."""
+    uid = d["metadata"]["uid"]
+    rss = [rs for rs in cluster.store.list("ReplicaSet", d["metadata"].get("namespace", ""))
+           if (controller_ref(rs) or {}).get("uid") == uid]
+    rss.sort(key=lambda rs: (rs["metadata"].get("creationTimestamp", ""), rs["metadata"]["name"]))
+    wanted = _without_hash(get_path(d, "spec", "template"))
+    new_rs = next((rs for rs in rss
+                   if _without_hash(get_path(rs, "spec", "template")) == wanted), None)
+    return rss, new_rs
+
+
+def describe_deployment(cluster: Cluster, d: dict, now: float) -> str:
     w = Writer()
     meta, spec, status = d["metadata"], d.get("spec") or {}, d.get("status") or {}
     w.write(0, f"Name:\t{meta['name']}\n")
@@ -490,10 +510,8 @@ def describe_deployment(cluster: Cluster, d: dict, now: float) -> str:
                    f"{ru.get('maxSurge', '25%')} max surge\n")
     describe_pod_template(w, spec.get("template") or {})
     _conditions(w, status.get("conditions"))
-    rss = du.owned_replica_sets(cluster, d)
-    new_rs = du.find_new_replica_set(d, rss)
-    old = [rs for rs in du.find_old_replica_sets(d, rss, new_rs)
-           if get_path(rs, "spec", "replicas", default=0)]
+    rss, new_rs = _replica_sets(cluster, d)
+    old = [rs for rs in rss if rs is not new_rs and get_path(rs, "spec", "replicas", default=0)]
     if rss:
         w.write(0, f"OldReplicaSets:\t{_rs_list(old)}\n")
         w.write(0, f"NewReplicaSet:\t{_rs_list([new_rs] if new_rs else [])}\n")

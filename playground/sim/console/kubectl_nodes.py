@@ -112,10 +112,12 @@ def _drain_node(ctx: CommandContext, node: str, opts: Parsed) -> str | None:
                 warnings.setdefault(message, []).append(who)
             deletable.append(pod)
     if errors:
-        parts = [f"cannot delete {m}: {', '.join(p)}" for m, p in errors.items()]
+        parts = sorted(f"cannot delete {m}: {', '.join(p)}" for m, p in errors.items())
         return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
     if warnings:
-        ctx.warn("Warning: " + "; ".join(f"{m}: {', '.join(p)}" for m, p in warnings.items()))
+        # PodDeleteList.Warnings(): one "<message>: <pods>" per kind, sorted, "; "-joined
+        ctx.warn("Warning: " + "; ".join(sorted(f"{m}: {', '.join(p)}"
+                                                for m, p in warnings.items())))
     _evict(ctx, deletable, opts)
     return None
 

@@ -79,7 +79,8 @@ def _deployment_status(d: dict) -> tuple[str, bool]:
     name, status = d["metadata"]["name"], d.get("status") or {}
     if d["metadata"].get("generation", 0) > status.get("observedGeneration", 0):
         return "Waiting for deployment spec update to be observed...", False
-    cond = du.get_condition(status, "Progressing")
+    cond = next((c for c in status.get("conditions") or [] if c.get("type") == "Progressing"),
+                None)
     if cond and cond.get("reason") == "ProgressDeadlineExceeded":
         raise CommandError(f'error: deployment "{name}" exceeded its progress deadline')
     replicas = get_path(d, "spec", "replicas", default=1)
@@ -148,12 +149,21 @@ def _status(ctx: CommandContext, opts: Parsed, rt: ResourceType, obj: dict) -> C
 
 def _revisions(ctx: CommandContext, rt: ResourceType, obj: dict) -> dict[int, dict]:
     """revision number -> the object holding it (ReplicaSet or ControllerRevision)."""
+    uid, ns = obj["metadata"]["uid"], obj["metadata"]["namespace"]
     if rt.kind == "Deployment":
-        return {du.revision(rs): rs for rs in du.owned_replica_sets(ctx.cluster, obj)}
-    uid = obj["metadata"]["uid"]
+        return {_revision(rs): rs for rs in ctx.cluster.store.list("ReplicaSet", ns)
+                if (controller_ref(rs) or {}).get("uid") == uid}
     return {int(cr.get("revision", 0)): cr
-            for cr in ctx.cluster.store.list("ControllerRevision", obj["metadata"]["namespace"])
+            for cr in ctx.cluster.store.list("ControllerRevision", ns)
             if (controller_ref(cr) or {}).get("uid") == uid}
+
+
+def _revision(rs: dict) -> int:
+    value = (rs["metadata"].get("annotations") or {}).get("deployment.kubernetes.io/revision")
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def _history(ctx: CommandContext, opts: Parsed, rt: ResourceType, obj: dict) -> ConsoleResult:
