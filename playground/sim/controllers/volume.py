@@ -23,6 +23,7 @@ from ..errors import ApiError
 from ..events import _find_similar
 from ..kinds.storage import PV_PROTECTION, PVC_PROTECTION, default_class, parse_quantity
 from ..objects import clone, get_path
+from . import history
 from .base import Controller
 
 if TYPE_CHECKING:
@@ -47,8 +48,13 @@ def _claim_key(claim: dict) -> str:
 
 
 def provisioner_identity(sc: dict) -> str:
-    """The event source of the external provisioner (`<name>_<pod>_<uuid>` upstream)."""
-    return f"{sc['provisioner']}_local-path-provisioner_{sc['metadata']['uid']}"
+    """The event source of the external provisioner: `<provisioner>_<its pod>_<uuid>`, with a
+    pod name shaped like kind's `local-path-provisioner-7577fdbbfb-x2k9q` derived from the
+    class's uid (so it is stable without any stored state)."""
+    uid = sc["metadata"]["uid"]
+    rs_hash = history.hash_revision({"uid": uid}, None)
+    pod = f"local-path-provisioner-{rs_hash}-{history.hash_revision({'pod': uid}, None)[-5:]}"
+    return f"{sc['provisioner']}_{pod}_{uid}"
 
 
 class PersistentVolumeController(Controller):
