@@ -21,6 +21,9 @@ the ordinary SuccessfulDelete/SuccessfulCreate events (no RecreatingFailedPod an
 Simplified: API errors are retried with the workqueue's exponential backoff (5 ms doubling to
 1000 s) kept in the store's meta; slow-start batches of Parallel mode happen within one pass;
 a pod whose volumes no longer match the claim templates only gets its missing claims created.
+Speed: a set whose inputs (its own, its pods', revisions' and claims' resourceVersions) are
+unchanged since a sync that wrote nothing is skipped; the fingerprints live in cluster.cache
+and are only an optimisation.
 """
 
 from __future__ import annotations

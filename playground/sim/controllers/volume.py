@@ -5,10 +5,8 @@ binding to the smallest matching Available PV, delayed binding for WaitForFirstC
 until the scheduler writes `volume.kubernetes.io/selected-node`, the ExternalProvisioning hand-off,
 Released volumes and their reclaim policy, Lost claims), the external provisioner kind installs
 (rancher/local-path-provisioner: a hostPath PV `pvc-<claim uid>` pinned to the selected node),
-pkg/controller/volume/pvcprotection (the `kubernetes.io/pvc-protection` finalizer stays while a
-scheduled, non-terminated pod uses the claim) and pkg/controller/volume/pvprotection (the
-`kubernetes.io/pv-protection` finalizer stays while the PV is Bound), plus the retroactive
-default StorageClass assignment (GA 1.28).
+plus the retroactive default StorageClass assignment (GA 1.28). The PVC/PV protection
+controllers live in pvprotection.py and run from this module's CONTROLLERS.
 
 Simplified: provisioning takes PROVISION_SECONDS of simulated time (the real helper pod takes a
 few seconds); its start time is kept in the store's meta (the real provisioner keeps it in
@@ -21,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from ..errors import ApiError
 from ..events import _find_similar
-from ..kinds.storage import PV_PROTECTION, PVC_PROTECTION, default_class, parse_quantity
+from ..kinds.storage import default_class, parse_quantity
 from ..objects import clone, get_path
 from . import history
 from .base import Controller
+from .pvprotection import ProtectionController
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -399,60 +398,6 @@ def _update(cluster: Cluster, obj: dict, *, status: bool = False) -> dict | None
         return cluster.api.update(obj, subresource="status" if status else None, actor=ACTOR)
     except ApiError:
         return None
-
-
-# ---- protection controllers --------------------------------------------------------------------
-
-
-class ProtectionController(Controller):
-    """pvc-protection-controller and pv-protection-controller: drop the finalizer when unused."""
-
-    name = "pvc-protection-controller"
-
-    def reconcile(self, cluster: Cluster) -> None:
-        deleting = [c for c in cluster.store.list("PersistentVolumeClaim")
-                    if c["metadata"].get("deletionTimestamp")
-                    and PVC_PROTECTION in (c["metadata"].get("finalizers") or [])]
-        if deleting:
-            used = claims_in_use(cluster)
-            for claim in deleting:
-                key = (claim["metadata"]["namespace"], claim["metadata"]["name"])
-                if key not in used:
-                    _drop_finalizer(cluster, claim, PVC_PROTECTION, self.name)
-        for pv in cluster.store.list("PersistentVolume"):
-            if (pv["metadata"].get("deletionTimestamp")
-                    and PV_PROTECTION in (pv["metadata"].get("finalizers") or [])
-                    and get_path(pv, "status", "phase") != "Bound"):
-                _drop_finalizer(cluster, pv, PV_PROTECTION, "pv-protection-controller")
-
-
-def claims_in_use(cluster: Cluster) -> set[tuple[str, str]]:
-    """(namespace, claim) of every scheduled, not terminated pod's PVC volumes."""
-    used = set()
-    for pod in cluster.store.list("Pod"):
-        if not get_path(pod, "spec", "nodeName"):
-            continue
-        if get_path(pod, "status", "phase") in ("Succeeded", "Failed"):
-            continue
-        for volume in get_path(pod, "spec", "volumes", default=[]) or []:
-            name = get_path(volume, "persistentVolumeClaim", "claimName")
-            if name:
-                used.add((pod["metadata"]["namespace"], name))
-    return used
-
-
-def _drop_finalizer(cluster: Cluster, obj: dict, finalizer: str, actor: str) -> None:
-    updated = clone(obj)
-    updated["metadata"]["finalizers"] = [f for f in obj["metadata"]["finalizers"]
-                                         if f != finalizer]
-    if not updated["metadata"]["finalizers"]:
-        del updated["metadata"]["finalizers"]
-    try:
-        cluster.api.update(updated, actor=actor)
-    except ApiError:
-        return
-    cluster.record(actor, obj, f"{obj['kind']} {obj['metadata']['name']} is no longer in use: "
-                   f"removed the {finalizer} finalizer so its deletion can finish")
 
 
 CONTROLLERS = [PersistentVolumeController, ProtectionController]
