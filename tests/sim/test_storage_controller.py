@@ -116,7 +116,8 @@ def test_unknown_class_fails_provisioning():
 def test_deleting_a_claim_releases_and_reclaims_its_volume():
     c = cluster()
     c.api.create(pv("keep", "1Gi", storageClassName=""))
-    c.api.create(pv("drop", "2Gi", storageClassName="", persistentVolumeReclaimPolicy="Delete"))
+    c.api.create(pv("drop", "2Gi", storageClassName="", persistentVolumeReclaimPolicy="Delete",
+                    hostPath={"path": "/tmp/drop"}))
     c.api.create(pvc("a", "1Gi", storageClassName=""))
     c.reconcile()
     c.api.create(pvc("b", "1Gi", storageClassName=""))
@@ -189,3 +190,19 @@ def test_retroactive_default_class():
                   "provisioner": "rancher.io/local-path"})
     c.reconcile()
     assert c.api.get("pvc", "data")["spec"]["storageClassName"] == "fast"
+
+
+def test_static_volume_outside_tmp_cannot_be_deleted():
+    c = cluster()
+    c.api.create(pv("data", "1Gi", storageClassName="", persistentVolumeReclaimPolicy="Delete"))
+    c.api.create(pvc("a", "1Gi", storageClassName=""))
+    c.reconcile()
+    c.api.delete("pvc", "a")
+    c.reconcile()
+    vol = c.api.get("pv", "data")
+    message = "host_path deleter only supports /tmp/.+ but received provided /data/data"
+    assert (vol["status"]["phase"], vol["status"]["message"]) == ("Failed", message)
+    assert claim_events(c, "data") == [("VolumeFailedDelete", message)]
+    rv = c.store.meta["resourceVersion"]
+    c.reconcile()
+    assert c.store.meta["resourceVersion"] == rv

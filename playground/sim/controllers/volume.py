@@ -10,19 +10,23 @@ controllers live in pvprotection.py and run from this module's CONTROLLERS.
 
 Simplified: provisioning takes PROVISION_SECONDS of simulated time (the real helper pod takes a
 few seconds); its start time is kept in the store's meta (the real provisioner keeps it in
-memory); Recycle makes a Released volume Available again at once; no volume expansion.
+memory); Recycle makes a Released volume Available again at once; no volume expansion; events
+the real controller repeats at every resync (WaitForFirstConsumer, FailedBinding) are emitted
+once.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..errors import ApiError
 from ..events import _find_similar
-from ..kinds.storage import default_class, parse_quantity
+from ..kinds.storage import default_class
 from ..objects import clone, get_path
 from . import history
 from .base import Controller
+from .pv_matching import claim_ref_allows, find_matching_volume
 from .pvprotection import ProtectionController
 
 if TYPE_CHECKING:
@@ -128,7 +132,7 @@ class ClaimSync:
         volume_name = get_path(self.claim, "spec", "volumeName")
         if volume_name:
             pv = self.cluster.store.get("PersistentVolume", "", volume_name)
-            if pv is not None and _claim_ref_allows(pv, self.claim) and (
+            if pv is not None and claim_ref_allows(pv, self.claim) and (
                     get_path(pv, "status", "phase") in ("Available", "Bound", "Pending")):
                 self._bind(pv)
             return
@@ -285,75 +289,6 @@ def _claim_ref(claim: dict) -> dict:
             "resourceVersion": meta["resourceVersion"]}
 
 
-def _claim_ref_allows(pv: dict, claim: dict) -> bool:
-    ref = get_path(pv, "spec", "claimRef") or {}
-    if not ref:
-        return True
-    meta = claim["metadata"]
-    return (ref.get("name") == meta["name"] and ref.get("namespace") == meta["namespace"]
-            and ref.get("uid") in (None, "", meta["uid"]))
-
-
-def find_matching_volume(cluster: Cluster, claim: dict, node: str | None) -> dict | None:
-    """FindMatchingVolume: the smallest Available PV that satisfies the claim."""
-    from ..labels import selector_matches
-
-    spec = claim["spec"]
-    want = parse_quantity(get_path(spec, "resources", "requests", "storage")) or 0
-    modes = set(spec.get("accessModes") or [])
-    cls = spec.get("storageClassName") or ""
-    best, best_size = None, None
-    for pv in cluster.store.list("PersistentVolume"):
-        pspec = pv.get("spec") or {}
-        if pv["metadata"].get("deletionTimestamp") or not _claim_ref_allows(pv, claim):
-            continue
-        if get_path(pv, "status", "phase") not in ("Available", "Pending", None):
-            continue
-        size = parse_quantity(get_path(pspec, "capacity", "storage")) or 0
-        if (pspec.get("storageClassName") or "") != cls or size < want:
-            continue
-        if not modes <= set(pspec.get("accessModes") or []):
-            continue
-        if pspec.get("volumeMode", "Filesystem") != spec.get("volumeMode", "Filesystem"):
-            continue
-        if spec.get("selector") and not selector_matches(spec["selector"],
-                                                         pv["metadata"].get("labels") or {}):
-            continue
-        if node and not _pv_fits_node(cluster, pv, node):
-            continue
-        if pspec.get("claimRef"):  # pre-bound to this claim: always wins
-            return pv
-        if best_size is None or size < best_size:
-            best, best_size = pv, size
-    return best
-
-
-def _pv_fits_node(cluster: Cluster, pv: dict, node_name: str) -> bool:
-    terms = get_path(pv, "spec", "nodeAffinity", "required", "nodeSelectorTerms")
-    if not terms:
-        return True
-    node = cluster.store.get("Node", "", node_name)
-    labels = get_path(node or {}, "metadata", "labels", default={}) or {}
-    for term in terms:
-        exprs = term.get("matchExpressions") or []
-        if all(_expr_matches(e, labels) for e in exprs):
-            return True
-    return False
-
-
-def _expr_matches(expr: dict, labels: dict) -> bool:
-    op, key, values = expr.get("operator"), expr.get("key"), expr.get("values") or []
-    if op == "In":
-        return labels.get(key) in values
-    if op == "NotIn":
-        return labels.get(key) not in values
-    if op == "Exists":
-        return key in labels
-    if op == "DoesNotExist":
-        return key not in labels
-    return False
-
-
 # ---- volumes ------------------------------------------------------------------------------------
 
 
@@ -366,6 +301,8 @@ def sync_volume(cluster: Cluster, pv: dict, claim_uids: set[str]) -> None:
         return
     if not ref.get("uid") or ref["uid"] in claim_uids:
         return  # pre-bound (waits for its claim) or bound: the claim side binds it
+    if phase == "Failed":
+        return  # a reclaim that failed waits for an administrator
     if phase != "Released":
         pv = _set_phase(cluster, pv, "Released") or pv
         cluster.record(ACTOR, pv, f"PersistentVolume {pv['metadata']['name']} is Released: its "
@@ -373,6 +310,10 @@ def sync_volume(cluster: Cluster, pv: dict, claim_uids: set[str]) -> None:
     policy = get_path(pv, "spec", "persistentVolumeReclaimPolicy")
     if policy == "Delete" and not pv["metadata"].get("deletionTimestamp"):
         actor = get_path(pv, "metadata", "annotations", PROVISIONED_BY) or ACTOR
+        error = None if actor != ACTOR else _deleter_error(pv)
+        if error is not None:
+            _fail_volume(cluster, pv, error)
+            return
         try:
             cluster.api.delete("PersistentVolume", pv["metadata"]["name"], actor=actor)
         except ApiError:
@@ -383,6 +324,30 @@ def sync_volume(cluster: Cluster, pv: dict, claim_uids: set[str]) -> None:
         updated = clone(pv)
         updated["spec"].pop("claimRef", None)
         _update(cluster, updated)
+
+
+_TMP_PATH = re.compile("^/tmp/.+")  # volume/hostpath/host_path.go Delete
+
+
+def _deleter_error(pv: dict) -> str | None:
+    """The in-tree deleter of a statically created volume (host_path.go only deletes /tmp)."""
+    name = pv["metadata"]["name"]
+    path = get_path(pv, "spec", "hostPath", "path")
+    if path is None:
+        return (f'error getting deleter volume plugin for volume "{name}": no deletable volume '
+                "plugin matched")
+    if not _TMP_PATH.match(str(path)):
+        return f"host_path deleter only supports /tmp/.+ but received provided {path}"
+    return None
+
+
+def _fail_volume(cluster: Cluster, pv: dict, error: str) -> None:
+    updated = clone(pv)
+    updated["status"] = {**(pv.get("status") or {}), "phase": "Failed", "message": error}
+    if _update(cluster, updated, status=True) is not None:
+        cluster.event(pv, "Warning", "VolumeFailedDelete", error, component=ACTOR)
+        cluster.record(ACTOR, pv, f"could not delete PersistentVolume {pv['metadata']['name']} "
+                       f"(reclaim policy Delete): {error}")
 
 
 def _set_phase(cluster: Cluster, pv: dict, phase: str) -> dict | None:
