@@ -206,3 +206,20 @@ def test_static_volume_outside_tmp_cannot_be_deleted():
     rv = c.store.meta["resourceVersion"]
     c.reconcile()
     assert c.store.meta["resourceVersion"] == rv
+
+
+def test_a_volume_pre_bound_by_name_goes_to_its_claim_only():
+    c = cluster()
+    c.api.create(pv("reserved", "1Gi", storageClassName="",
+                    claimRef={"namespace": "default", "name": "mine"}))
+    c.api.create(pvc("other", "1Gi", storageClassName=""))
+    c.reconcile()
+    assert phase(c, "pvc", "other") == "Pending"
+    assert phase(c, "pv", "reserved") == "Available"
+    c.api.create(pvc("mine", "1Gi", storageClassName=""))
+    c.reconcile()
+    assert c.api.get("pvc", "mine")["spec"]["volumeName"] == "reserved"
+    vol = c.api.get("pv", "reserved")
+    assert vol["spec"]["claimRef"]["uid"] == c.api.get("pvc", "mine")["metadata"]["uid"]
+    assert "pv.kubernetes.io/bound-by-controller" not in (vol["metadata"].get("annotations")
+                                                          or {})

@@ -240,8 +240,9 @@ class ClaimSync:
         pv_name = pv["metadata"]["name"]
         if not get_path(pv, "spec", "claimRef", "uid"):
             updated = clone(pv)
+            if not get_path(pv, "spec", "claimRef"):  # not pre-bound by an administrator
+                updated["metadata"].setdefault("annotations", {})[BOUND_BY_CONTROLLER] = "yes"
             updated["spec"]["claimRef"] = _claim_ref(self.claim)
-            updated["metadata"].setdefault("annotations", {})[BOUND_BY_CONTROLLER] = "yes"
             pv = self._update(updated) or pv
         if get_path(pv, "status", "phase") != "Bound":
             updated = clone(pv)
@@ -296,11 +297,11 @@ def sync_volume(cluster: Cluster, pv: dict, claim_uids: set[str]) -> None:
     """syncVolume: Available / Bound / Released, then the reclaim policy."""
     ref = get_path(pv, "spec", "claimRef") or {}
     phase = get_path(pv, "status", "phase")
-    if not ref:
-        _set_phase(cluster, pv, "Available")
+    if not ref or not ref.get("uid"):
+        _set_phase(cluster, pv, "Available")  # free, or reserved for a claim not bound yet
         return
-    if not ref.get("uid") or ref["uid"] in claim_uids:
-        return  # pre-bound (waits for its claim) or bound: the claim side binds it
+    if ref["uid"] in claim_uids:
+        return  # bound: the claim side finishes the binding
     if phase == "Failed":
         return  # a reclaim that failed waits for an administrator
     if phase != "Released":
