@@ -184,6 +184,18 @@ def test_create_generators(console):
         'error: required flag(s) "image" not set\n'
     assert console.run("kubectl create ns dev").output == \
         'Error from server (AlreadyExists): namespaces "dev" already exists\n'
+    # create_deployment.go / create_configmap.go wrap the API error
+    assert console.run("kubectl create deployment web --image=nginx").output == \
+        'error: failed to create deployment: deployments.apps "web" already exists\n'
+    assert console.run("kubectl create cm cfg -n dev").output == \
+        'error: failed to create configmap: configmaps "cfg" already exists\n'
+    assert console.run("kubectl create deploy sl --image=busybox:1.36 -- sleep 3600").ok
+    container = console.cluster.api.get("Deployment", "sl")["spec"]["template"]["spec"][
+        "containers"][0]
+    assert (container["name"], container["command"]) == ("busybox", ["sleep", "3600"])
+    out = console.run("kubectl create deploy py --image=python:3.12 --dry-run=client "
+                      "-o jsonpath={.spec.template.spec.containers[0].name}").output
+    assert out == "python"
 
 
 def test_apply_dry_run_and_output(console):

@@ -43,6 +43,8 @@ class Parsed:
     values: dict[str, Any] = field(default_factory=dict)
     args: list[str] = field(default_factory=list)
     given: set[str] = field(default_factory=set)
+    #: how many positional args came before a `--` (None: no `--`), like cobra's ArgsLenAtDash
+    dash_at: int | None = None
 
     def __getitem__(self, name: str) -> Any:
         return self.values.get(name)
@@ -63,6 +65,7 @@ def parse_flags(command: str, args: list[str], flags: list[Flag] | tuple[Flag, .
         word = args[i]
         i += 1
         if word == "--":
+            parsed.dash_at = len(parsed.args)
             parsed.args.extend(args[i:])
             break
         if word.startswith("--") and len(word) > 2:

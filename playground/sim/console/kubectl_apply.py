@@ -16,7 +16,7 @@ from ..errors import ApiError, NotFound
 from ..objects import clone
 from .common import CommandError, Flag, error_text, parse_flags, qualified
 from .manifests import SOURCE, Manifest, read_stdin
-from .output import to_json, to_yaml
+from .output import print_object
 from .registry import CommandContext, ConsoleResult, kubectl_command
 from .threeway import apply_patch, three_way
 
@@ -135,14 +135,8 @@ def _last_applied(current: dict) -> dict:
 
 def _report(ctx: CommandContext, m: Manifest, obj: dict, verb: str, dry_run: str | None,
             output: str | None) -> None:
-    if output == "yaml":
-        ctx.out(to_yaml(obj))
-    elif output == "json":
-        ctx.out(to_json(obj))
-    elif output == "name":
-        ctx.out(qualified(m.rt, obj["metadata"]["name"]))
-    else:
-        ctx.out(f"{qualified(m.rt, obj['metadata']['name'])} {verb}{_suffix(dry_run)}")
+    name = qualified(m.rt, obj["metadata"]["name"])
+    print_object(ctx, name, obj, output, f"{verb}{_suffix(dry_run)}")
 
 
 CREATE_FILE_FLAGS = (

@@ -14,7 +14,7 @@ from ..errors import ApiError
 from ..resources import REGISTRY
 from .common import CommandError, Flag, Parsed, error_text, parse_flags, qualified
 from .kubectl_apply import _dry_run, _suffix, create_from_file, with_last_applied
-from .output import to_json, to_yaml
+from .output import print_object
 from .registry import CommandContext, ConsoleResult, kubectl_command
 
 COMMON = (Flag("output", "o"), Flag("dry-run", default="none"), Flag("save-config", kind="bool"),
@@ -54,21 +54,29 @@ def _name(opts: Parsed, command: str, usage: str) -> str:
     return opts.args[0]
 
 
-def container_name(image: str) -> str:
-    """The generator's container name: last path segment, no tag or digest."""
-    base = image.split("@")[0].rsplit("/", 1)[-1]
-    base = base.split(":")[0]
-    return re.sub(r"[^a-z0-9-]", "-", base.lower()).strip("-") or "container"
+def container_name(image: str, rand=None) -> str:
+    """buildPodSpec: the image's last path segment without tag or digest; `_`/`.` become `-`
+    plus a random 5-character suffix (sanitizeAndUniquify)."""
+    name = image.rsplit("/", 1)[-1].split(":")[0].split("@")[0]
+    if re.search(r"[_.]", name):
+        suffix = rand.string(5) if rand is not None else "x"
+        name = re.sub(r"[_.]", "-", name) + "-" + suffix
+    return name
 
 
 def _deployment(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     opts = parse_flags("create deployment", args, DEPLOYMENT_FLAGS)
     if not opts["image"]:
         raise CommandError('error: required flag(s) "image" not set')
+    command: list[str] = []
+    if opts.dash_at is not None:
+        command, opts.args = opts.args[opts.dash_at:], opts.args[:opts.dash_at]
     name = _name(opts, "deployment", "")
     containers = []
     for i, image in enumerate(opts["image"]):
-        c: dict = {"image": image, "name": container_name(image)}
+        c: dict = {"image": image, "name": container_name(image, ctx.cluster.rand)}
+        if command:
+            c["command"] = list(command)
         if i == 0 and opts["port"] >= 0:
             c["ports"] = [{"containerPort": opts["port"]}]
         c["resources"] = {}
@@ -86,7 +94,7 @@ def _deployment(ctx: CommandContext, args: list[str]) -> ConsoleResult:
         },
         "status": {},
     }
-    return _submit(ctx, obj, opts)
+    return _submit(ctx, obj, opts, "deployment")
 
 
 def _namespace(ctx: CommandContext, args: list[str]) -> ConsoleResult:
@@ -117,10 +125,12 @@ def _configmap(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     if data:
         obj["data"] = data
     obj["metadata"] = {"creationTimestamp": None, "name": name}
-    return _submit(ctx, obj, opts)
+    return _submit(ctx, obj, opts, "configmap")
 
 
-def _submit(ctx: CommandContext, obj: dict, opts: Parsed) -> ConsoleResult:
+def _submit(ctx: CommandContext, obj: dict, opts: Parsed, wrap: str = "") -> ConsoleResult:
+    """Create (or dry-run) a generated object; `wrap` names the generator whose Run wraps API
+    errors as `failed to create <wrap>: <message>` (create_deployment.go, create_configmap.go)."""
     rt = REGISTRY.get(obj["kind"])
     dry_run = _dry_run(opts["dry-run"])
     if rt.namespaced:
@@ -135,15 +145,8 @@ def _submit(ctx: CommandContext, obj: dict, opts: Parsed) -> ConsoleResult:
         try:
             result = ctx.cluster.api.create(obj, dry_run=dry_run == "server")
         except ApiError as exc:
-            ctx.err(error_text(exc))
+            ctx.err(f"error: failed to create {wrap}: {exc.message}" if wrap else error_text(exc))
             return ctx.result()
-    output = opts["output"]
-    if output == "yaml":
-        ctx.out(to_yaml(result))
-    elif output == "json":
-        ctx.out(to_json(result))
-    elif output == "name":
-        ctx.out(qualified(rt, result["metadata"]["name"]))
-    else:
-        ctx.out(f"{qualified(rt, result['metadata']['name'])} created{_suffix(dry_run)}")
+    name = qualified(rt, result["metadata"]["name"])
+    print_object(ctx, name, result, opts["output"], f"created{_suffix(dry_run)}")
     return ctx.result()

@@ -107,3 +107,20 @@ def as_list(items: list[dict]) -> dict:
     """What kubectl prints for several objects: a v1 List."""
     return {"apiVersion": "v1", "items": items, "kind": "List",
             "metadata": {"resourceVersion": ""}}
+
+
+def print_object(ctx, name: str, obj: dict, output: str | None, message: str) -> None:
+    """One object as a write command prints it: `-o yaml|json|name|jsonpath=...`, else
+    `<kind>/<name> <message>` (`deployment.apps/web created`)."""
+    from . import jsonpath
+
+    if output == "yaml":
+        ctx.out(to_yaml(obj))
+    elif output == "json":
+        ctx.out(to_json(obj))
+    elif output == "name":
+        ctx.out(name)
+    elif output and output.startswith("jsonpath="):
+        ctx.chunks.append(("out", jsonpath.render(output[len("jsonpath="):], obj)))
+    else:
+        ctx.out(f"{name} {message}")
