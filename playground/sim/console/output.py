@@ -28,9 +28,13 @@ def _natural_less(a: str, b: str) -> bool:
         if al or bl:
             return bl
         an, bn = _digits(ar, i), _digits(br, i)
-        if an is not None and bn is not None and an[0] != bn[0]:
+        if an is None or bn is None:
+            if an is not None or bn is not None:
+                return an is None  # a non-digit symbol sorts before a number
+            return ar[i] < br[i]
+        if an[0] != bn[0]:
             return an[0] < bn[0]
-        if an is not None and bn is not None and an[1] != bn[1]:
+        if an[1] != bn[1]:
             return an[1] < bn[1]
         return ar[i] < br[i]
     return len(ar) < len(br)
@@ -54,12 +58,25 @@ def _cmp(a: str, b: str) -> int:
 _KEY = functools.cmp_to_key(_cmp)
 
 
-class _GoDumper(yaml.SafeDumper):
+# libyaml's emitter when available: go-yaml v2 is a port of it, and it is much faster
+_BASE = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _GoDumper(_BASE):  # type: ignore[valid-type,misc]
     pass
 
 
+def _fast_key(key: str) -> tuple[int, ...]:
+    """go-yaml's order for keys without digits: runes compared, non-letters before letters."""
+    return tuple(ord(c) + (0x110000 if c.isalpha() else 0) for c in key)
+
+
 def _represent_dict(dumper: yaml.SafeDumper, data: dict):
-    items = sorted(data.items(), key=lambda kv: _KEY(str(kv[0])))
+    keys = [str(k) for k in data]
+    if any(c.isdigit() for k in keys for c in k):
+        items = sorted(data.items(), key=lambda kv: _KEY(str(kv[0])))
+    else:
+        items = sorted(data.items(), key=lambda kv: _fast_key(str(kv[0])))
     return dumper.represent_mapping("tag:yaml.org,2002:map", items, flow_style=False)
 
 
