@@ -50,9 +50,8 @@ class Launcher:
     def run_once(self, name: str, argv: list[str]) -> None:
         """Run a step to completion with its output in the log; fail if it fails."""
         proc = self.start(name, argv)
-        while proc.poll() is None:
+        while proc.poll() is None or self.logs.watching(proc.stdout):
             self.logs.pump(0.1)
-        self.logs.pump(0)
         del self.children[name]
         if proc.returncode != 0:
             raise SystemExit(f"{name} failed with exit code {proc.returncode}")
@@ -62,12 +61,13 @@ class Launcher:
 
     def stop_all(self) -> None:
         # Web and worker first, Redis last, so the worker can still say goodbye to it.
-        order = [n for n in self.children if n != "redis"] + (
-            ["redis"] if "redis" in self.children else []
-        )
-        for name in order:
-            procs.stop_groups([self.children[name]], grace=10.0, tick=lambda: self.logs.pump(0.05))
-        self.logs.pump(0)
+        redis = [p for n, p in self.children.items() if n == "redis"]
+        others = [p for n, p in self.children.items() if n != "redis"]
+        for group in (others, redis):
+            procs.stop_groups(group, grace=10.0, tick=lambda: self.logs.pump(0.05))
+        deadline = time.monotonic() + 2  # the last lines, unless something kept the pipe
+        while self.logs.watching_any() and time.monotonic() < deadline:
+            self.logs.pump(0.05)
         self.say("stopped every process it started")
 
     # -- steps -----------------------------------------------------------
