@@ -6,7 +6,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 
-from playground.groups import site_group
+from playground.groups import sandbox_group, site_group
 from playground.selectors import notice_latest
 
 
@@ -30,3 +30,78 @@ class SiteConsumer(AsyncWebsocketConsumer):
 
     async def notice_published(self, event: dict) -> None:
         await self.send(text_data=await render_notice())
+
+
+class SandboxConsumer(AsyncWebsocketConsumer):
+    """One open sandbox page. Only its owner (and staff and instructors, read-only) may
+    connect; it gets the full current state first, then the fragments each committed
+    change touches. A reconnect starts over with the full state, so nothing is missed."""
+
+    async def connect(self) -> None:
+        self.sandbox_id = self.scope["url_route"]["kwargs"]["sandbox_id"]
+        access = await sandbox_access(self.scope, self.sandbox_id)
+        if access is None:
+            await self.close(code=4404)
+            return
+        self.readonly = access == "view"
+        self.group = sandbox_group(self.sandbox_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        html, self.last_seq = await render_sandbox_full(self.sandbox_id, self.readonly)
+        await self.send(text_data=html)
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def sandbox_changed(self, event: dict) -> None:
+        rendered = await render_sandbox_update(self.sandbox_id, event, self.last_seq, self.readonly)
+        if rendered is None:  # the sandbox was deleted
+            await self.close(code=4404)
+            return
+        html, self.last_seq = rendered
+        if html:
+            await self.send(text_data=html)
+
+
+@database_sync_to_async
+def sandbox_access(scope: dict, sandbox_id: int) -> str | None:
+    """ "drive", "view" or None (refused) for this websocket's user or visitor."""
+    from playground.models import Sandbox
+    from playground.views_sandbox import VISITOR_KEY, can_drive, can_view
+
+    sandbox = Sandbox.objects.filter(pk=sandbox_id).first()
+    if sandbox is None:
+        return None
+    user = scope.get("user")
+    session = scope.get("session")
+    visitor = session.get(VISITOR_KEY, "") if session is not None else ""
+    if user is None:
+        from django.contrib.auth.models import AnonymousUser
+
+        user = AnonymousUser()
+    if can_drive(user, visitor, sandbox):
+        return "drive"
+    return "view" if can_view(user, visitor, sandbox) else None
+
+
+@database_sync_to_async
+def render_sandbox_full(sandbox_id: int, readonly: bool) -> tuple[str, int]:
+    from playground.models import Sandbox
+    from playground.sandboxes_render import max_seq, render_full
+
+    sandbox = Sandbox.objects.get(pk=sandbox_id)
+    return render_full(sandbox, readonly), max_seq(sandbox)
+
+
+@database_sync_to_async
+def render_sandbox_update(
+    sandbox_id: int, event: dict, last_seq: int, readonly: bool
+) -> tuple[str, int] | None:
+    from playground.models import Sandbox
+    from playground.sandboxes_render import render_update
+
+    sandbox = Sandbox.objects.filter(pk=sandbox_id).first()
+    if sandbox is None:
+        return None
+    return render_update(sandbox, event, last_seq, readonly)

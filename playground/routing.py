@@ -4,4 +4,5 @@ from playground import consumers
 
 websocket_urlpatterns = [
     path("ws/site/", consumers.SiteConsumer.as_asgi()),
+    path("ws/sandbox/<int:sandbox_id>/", consumers.SandboxConsumer.as_asgi()),
 ]

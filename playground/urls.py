@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from playground import views
+from playground import views, views_sandbox
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -9,4 +9,20 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("sandboxes/", views_sandbox.sandbox_list, name="sandbox_list"),
+    path("sandboxes/open", views_sandbox.sandbox_open, name="sandbox_open"),
+    path("sandboxes/<int:sandbox_id>/", views_sandbox.sandbox_page, name="sandbox_page"),
+    *[
+        path(f"sandboxes/<int:sandbox_id>/{action}", view, name=f"sandbox_{action}")
+        for action, view in [
+            ("object", views_sandbox.sandbox_object),
+            ("console", views_sandbox.sandbox_console),
+            ("apply", views_sandbox.sandbox_apply),
+            ("clock", views_sandbox.sandbox_clock),
+            ("fault", views_sandbox.sandbox_fault),
+            ("reset", views_sandbox.sandbox_reset),
+            ("rename", views_sandbox.sandbox_rename),
+            ("delete", views_sandbox.sandbox_delete),
+        ]
+    ],
 ]

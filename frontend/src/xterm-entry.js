@@ -1,0 +1,4 @@
+import { Terminal } from "@xterm/xterm";
+import { FitAddon } from "@xterm/addon-fit";
+
+window.PlaygroundXterm = { Terminal, FitAddon };

@@ -1,0 +1,350 @@
+"""Services of the live sandbox: create, run commands, drive the clock, reconcile.
+
+Every change follows one path (`opened`): lock the sandbox row, load its cluster,
+bring it to the current simulated time, let the caller act through the simulation's
+ApiServer/Console, save only what changed, and after the commit push a small event
+to the sandbox's group and enqueue the task for the next timer (nothing polls).
+
+Simulated time: at `wall_anchor` the cluster's time was `sim_anchor`; it runs at
+`speed` simulated seconds per wall second unless paused. A sandbox nobody has looked
+at for SANDBOX_IDLE_SECONDS schedules no timers; when opened again it catches up, at
+most SANDBOX_MAX_CATCHUP simulated seconds (the rest of the idle time is skipped).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from playground.groups import sandbox_group
+from playground.models import ObjectRow, Sandbox, TimelineEntry
+from playground.sim.console import Console
+from playground.store import Loaded, Saved, load_cluster, new_cluster, save_cluster
+
+MIN_SPEED, MAX_SPEED = 0.25, 60.0
+NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
+# More changes than this in one save: consumers resend the whole state instead.
+MAX_PUSHED_CHANGES = 200
+
+
+class SandboxError(ValueError):
+    """A learner's request that cannot be done (bad name, speed out of range...)."""
+
+
+def idle_seconds() -> float:
+    return float(getattr(settings, "SANDBOX_IDLE_SECONDS", 900))
+
+
+def max_catchup() -> float:
+    return float(getattr(settings, "SANDBOX_MAX_CATCHUP", 3600))
+
+
+def lease_seconds() -> float:
+    return float(getattr(settings, "SANDBOX_LEASE_SECONDS", 30))
+
+
+# ---- simulated time -------------------------------------------------------------------------
+
+
+def sim_time(sandbox: Sandbox, wall: datetime | None = None) -> float:
+    """The sandbox's simulated time at `wall` (now by default)."""
+    if sandbox.paused or sandbox.wall_anchor is None:
+        return sandbox.sim_anchor
+    wall = wall or timezone.now()
+    elapsed = max(0.0, (wall - sandbox.wall_anchor).total_seconds())
+    return sandbox.sim_anchor + elapsed * sandbox.speed
+
+
+def is_idle(sandbox: Sandbox, wall: datetime | None = None) -> bool:
+    wall = wall or timezone.now()
+    seen = sandbox.last_seen_at or sandbox.created_at or wall
+    return (wall - seen).total_seconds() > idle_seconds()
+
+
+def _catch_up(loaded: Loaded, wall: datetime) -> None:
+    cluster = loaded.cluster
+    target = sim_time(loaded.sandbox, wall)
+    target = min(target, cluster.clock.now + max_catchup())
+    cluster.run_until(max(target, cluster.clock.now))
+
+
+# ---- the one write path -----------------------------------------------------------------------
+
+
+@contextmanager
+def opened(sandbox_id: int, *, seen: bool = False) -> Iterator[Loaded]:
+    """Lock, load and catch up the sandbox; save, push and schedule after the block."""
+    with transaction.atomic():
+        sandbox = Sandbox.objects.select_for_update().get(pk=sandbox_id)
+        wall = timezone.now()
+        if seen:
+            sandbox.last_seen_at = wall
+        loaded = load_cluster(sandbox)
+        _catch_up(loaded, wall)
+        yield loaded
+        _finish(loaded, wall)
+
+
+def _finish(loaded: Loaded, wall: datetime) -> Saved:
+    sandbox, cluster = loaded.sandbox, loaded.cluster
+    cluster.reconcile()
+    saved = save_cluster(loaded)
+    sandbox.sim_anchor = cluster.clock.now
+    sandbox.wall_anchor = wall
+    timer = _plan_timer(sandbox, cluster.next_wakeup(), wall)
+    sandbox.save()
+    sandbox_id = sandbox.pk
+    transaction.on_commit(lambda: push_changes(sandbox_id, saved), robust=True)
+    if timer is not None:
+        token, countdown = timer
+        transaction.on_commit(lambda: _enqueue(sandbox_id, token, countdown), robust=True)
+    return saved
+
+
+def _plan_timer(sandbox: Sandbox, wake: float | None, wall: datetime) -> tuple[str, float] | None:
+    """Keep, replace or clear the sandbox's next-timer task; returns a task to enqueue."""
+    if wake is None or sandbox.paused or is_idle(sandbox, wall):
+        sandbox.timer_token, sandbox.timer_due = "", None
+        return None
+    # a timer "due now" still waits a moment, so a controller can never spin the worker
+    countdown = max(0.05, (wake - sandbox.sim_anchor) / sandbox.speed)
+    due = wall + timedelta(seconds=countdown)
+    queued = sandbox.timer_token and sandbox.timer_due is not None
+    if queued and abs((sandbox.timer_due - due).total_seconds()) < 0.001:
+        return None  # that very timer is already queued
+    sandbox.timer_token, sandbox.timer_due = secrets.token_hex(8), due
+    return sandbox.timer_token, countdown
+
+
+def _enqueue(sandbox_id: int, token: str, countdown: float) -> None:
+    from playground.tasks import reconcile_sandbox
+
+    reconcile_sandbox.apply_async((sandbox_id, token), countdown=countdown)
+
+
+def push_changes(sandbox_id: int, saved: Saved) -> None:
+    """A small event after the commit: ids and a version, never whole objects."""
+    changes = [{k: v for k, v in c.items() if k != "object"} for c in saved.changed]
+    event = {
+        "type": "sandbox.changed",
+        "sandbox_id": sandbox_id,
+        "resource_version": saved.resource_version,
+        "timeline": saved.timeline,
+        "sent": time.time(),
+    }
+    if len(changes) > MAX_PUSHED_CHANGES:
+        event["full"] = True
+    else:
+        event["changes"] = changes
+    async_to_sync(get_channel_layer().group_send)(sandbox_group(sandbox_id), event)
+
+
+# ---- reconcile (the Celery task's service) -------------------------------------------------------
+
+
+def sandbox_claim(*, sandbox_id: int) -> bool:
+    """Claim the sandbox for one worker (a conditional UPDATE: two never both win)."""
+    now = timezone.now()
+    lease = now + timedelta(seconds=lease_seconds())
+    free = Q(reconciling_until__isnull=True) | Q(reconciling_until__lt=now)
+    return Sandbox.objects.filter(free, pk=sandbox_id).update(reconciling_until=lease) == 1
+
+
+def sandbox_release(*, sandbox_id: int) -> None:
+    Sandbox.objects.filter(pk=sandbox_id).update(reconciling_until=None)
+
+
+def claim_wait(sandbox_id: int) -> float:
+    """Seconds until another worker's claim expires (0 when free)."""
+    until = Sandbox.objects.filter(pk=sandbox_id).values_list("reconciling_until", flat=True)
+    first = until.first()
+    if first is None:
+        return 0.0
+    return max(0.0, (first - timezone.now()).total_seconds())
+
+
+def sandbox_reconcile(*, sandbox_id: int, token: str | None = None) -> str:
+    """Bring the sandbox to the current simulated time; idempotent. Returns what it did."""
+    try:
+        sandbox = Sandbox.objects.get(pk=sandbox_id)
+    except Sandbox.DoesNotExist:
+        return "gone"
+    if token is not None and token != sandbox.timer_token:
+        return "stale"  # a newer timer replaced this one
+    if not sandbox_claim(sandbox_id=sandbox_id):
+        return "busy"
+    try:
+        pause = float(getattr(settings, "SANDBOX_RECONCILE_PAUSE", 0))
+        with opened(sandbox_id):
+            if pause:
+                time.sleep(pause)  # lets tests kill a worker mid-reconcile
+    finally:
+        sandbox_release(sandbox_id=sandbox_id)
+    return "done"
+
+
+# ---- creating and managing sandboxes -------------------------------------------------------------
+
+
+def validate_name(name: str) -> str:
+    name = name.strip()
+    if not NAME_RE.match(name):
+        raise SandboxError(
+            "a sandbox name must be 1 to 63 lowercase letters, digits or '-', "
+            "starting and ending with a letter or digit"
+        )
+    return name
+
+
+def next_free_name(owner, base: str = "sandbox") -> str:
+    taken = set(Sandbox.objects.filter(owner=owner).values_list("name", flat=True))
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def sandbox_create(*, name: str, owner=None, visitor: str = "", seed: int | None = None) -> Sandbox:
+    name = validate_name(name)
+    if owner is not None and Sandbox.objects.filter(owner=owner, name=name).exists():
+        raise SandboxError(f'you already have a sandbox named "{name}"')
+    wall = timezone.now()
+    with transaction.atomic():
+        sandbox = Sandbox.objects.create(
+            owner=owner,
+            visitor=visitor,
+            name=name,
+            seed=secrets.randbelow(2**31) if seed is None else seed,
+            sim_anchor=float(int(wall.timestamp())),
+            wall_anchor=wall,
+            last_seen_at=wall,
+        )
+        _bootstrap(sandbox, wall)
+    return sandbox
+
+
+def _bootstrap(sandbox: Sandbox, wall: datetime) -> None:
+    loaded = new_cluster(sandbox)
+    loaded.cluster.reconcile()
+    _finish(loaded, wall)
+
+
+def sandbox_reset(*, sandbox: Sandbox) -> Sandbox:
+    """A fresh default cluster under the same name, seed and owner."""
+    wall = timezone.now()
+    with transaction.atomic():
+        locked = Sandbox.objects.select_for_update().get(pk=sandbox.pk)
+        ObjectRow.objects.filter(sandbox=locked).delete()
+        TimelineEntry.objects.filter(sandbox=locked).delete()
+        locked.meta, locked.resource_version, locked.timeline_seq = {}, 0, 0
+        locked.sim_anchor, locked.wall_anchor = float(int(wall.timestamp())), wall
+        locked.paused, locked.speed, locked.last_seen_at = False, 1.0, wall
+        locked.timer_token, locked.timer_due = "", None
+        _bootstrap(locked, wall)
+        transaction.on_commit(lambda: push_full(locked.pk), robust=True)
+    return locked
+
+
+def push_full(sandbox_id: int) -> None:
+    event = {
+        "type": "sandbox.changed",
+        "sandbox_id": sandbox_id,
+        "full": True,
+        "timeline": 0,
+        "sent": time.time(),
+    }
+    async_to_sync(get_channel_layer().group_send)(sandbox_group(sandbox_id), event)
+
+
+def sandbox_rename(*, sandbox: Sandbox, name: str) -> Sandbox:
+    name = validate_name(name)
+    clash = Sandbox.objects.filter(owner=sandbox.owner, name=name).exclude(pk=sandbox.pk)
+    if sandbox.owner_id is not None and clash.exists():
+        raise SandboxError(f'you already have a sandbox named "{name}"')
+    sandbox.name = name
+    sandbox.save(update_fields=["name", "updated_at"])
+    return sandbox
+
+
+def sandbox_delete(*, sandbox: Sandbox) -> None:
+    sandbox.delete()
+
+
+def sandbox_adopt(*, visitor: str, user) -> int:
+    """Signing up (or logging in) keeps the sandboxes opened before, under the account."""
+    if not visitor:
+        return 0
+    adopted = 0
+    for sandbox in Sandbox.objects.filter(owner__isnull=True, visitor=visitor):
+        sandbox.owner = user
+        sandbox.name = next_free_name(user, sandbox.name)
+        sandbox.visitor = ""
+        sandbox.save(update_fields=["owner", "name", "visitor", "updated_at"])
+        adopted += 1
+    return adopted
+
+
+# ---- commands ----------------------------------------------------------------------------------
+
+
+def sandbox_command(*, sandbox_id: int, line: str, stdin: str | None = None) -> tuple[str, bool]:
+    """Run one console line (kubectl or a playground command) on the stored cluster."""
+    with opened(sandbox_id, seen=True) as loaded:
+        result = Console(loaded.cluster).run(line, stdin=stdin)
+    return result.output, result.ok
+
+
+def sandbox_apply(*, sandbox_id: int, manifest: str) -> tuple[str, bool]:
+    return sandbox_command(sandbox_id=sandbox_id, line="kubectl apply -f -", stdin=manifest)
+
+
+def sandbox_touch(*, sandbox_id: int) -> None:
+    """The page was opened: catch up and (re)start the timers of an idle sandbox."""
+    with opened(sandbox_id, seen=True):
+        pass
+
+
+def sandbox_clock(*, sandbox_id: int, action: str, value: str = "") -> str:
+    """pause, resume, speed VALUE, step, advance DURATION, settle."""
+    with opened(sandbox_id, seen=True) as loaded:
+        sandbox, cluster = loaded.sandbox, loaded.cluster
+        if action == "pause":
+            sandbox.paused = True
+            return "paused"
+        if action == "resume":
+            sandbox.paused = False
+            return "resumed"
+        if action == "speed":
+            sandbox.speed = parse_speed(value)
+            return f"speed x{sandbox.speed:g}"
+        if action == "step":
+            moved = cluster.step()
+            return "nothing pending" if moved is None else "stepped to the next timer"
+        if action == "advance":
+            return Console(cluster).run(f"clock advance {value}").output.strip()
+        if action == "settle":
+            return Console(cluster).run("clock settle").output.strip()
+        raise SandboxError(f"unknown clock action {action!r}")
+
+
+def parse_speed(value: str) -> float:
+    try:
+        speed = float(str(value).strip().rstrip("x"))
+    except ValueError:
+        raise SandboxError(f"speed must be a number, not {value!r}") from None
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        raise SandboxError(f"speed must be between {MIN_SPEED:g}x and {MAX_SPEED:g}x")
+    return speed

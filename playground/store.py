@@ -1,0 +1,158 @@
+"""The Django-backed store of one sandbox: load a snapshot, run in memory, save the diff.
+
+A reconcile (or a learner's command) loads every ObjectRow of the sandbox into the
+simulation's MemoryStore once, runs the controllers in memory, then writes only what
+changed: the last state of each key in `store.changes` (upsert, or delete for
+DELETED), the new timeline sentences, and the cluster's counters (`meta`).
+
+Callers hold the sandbox row locked for the whole load-run-save (select_for_update in
+one transaction; on SQLite the IMMEDIATE write transaction serialises writers), so a
+learner's write racing a worker's reconcile never loses either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from playground.models import ObjectRow, Sandbox, TimelineEntry
+from playground.sim.cluster import Cluster
+from playground.sim.store import MemoryStore
+
+ObjectKey = tuple[str, str, str]  # (kind, namespace, name)
+
+
+@dataclass
+class Loaded:
+    """A sandbox's cluster in memory, and what it looked like when loaded."""
+
+    sandbox: Sandbox
+    cluster: Cluster
+    before: dict[ObjectKey, dict] = field(default_factory=dict)
+
+
+@dataclass
+class Saved:
+    """What a save wrote: the push event is built from it."""
+
+    changed: list[dict]
+    timeline: int
+    resource_version: int
+
+
+def load_cluster(sandbox: Sandbox) -> Loaded:
+    store = MemoryStore(meta=dict(sandbox.meta))
+    rows = ObjectRow.objects.filter(sandbox=sandbox).values_list("manifest", flat=True)
+    objects = list(rows)
+    store.load(objects)
+    cluster = Cluster(store=store, seed=sandbox.seed)
+    before = {_key(o): o for o in objects}
+    return Loaded(sandbox=sandbox, cluster=cluster, before=before)
+
+
+def new_cluster(sandbox: Sandbox, *, workers: int = 2) -> Loaded:
+    """A fresh default cluster for `sandbox`; everything it bootstrapped counts as added."""
+    cluster = Cluster.new(seed=sandbox.seed, start=sandbox.sim_anchor, workers=workers)
+    return Loaded(sandbox=sandbox, cluster=cluster, before={})
+
+
+def save_cluster(loaded: Loaded) -> Saved:
+    """Write the changes of `loaded.cluster` since it was loaded. Call inside the
+    transaction that locked the sandbox row."""
+    sandbox, store = loaded.sandbox, loaded.cluster.store
+    last: dict[ObjectKey, tuple[str, dict]] = {}
+    for change in store.changes:
+        last[(change.kind, change.namespace, change.name)] = (change.type, change.object)
+    upserts, deletes, changed = [], [], []
+    for key, (change_type, obj) in last.items():
+        old = loaded.before.get(key)
+        if change_type == "DELETED":
+            if old is not None:
+                deletes.append(key)
+                changed.append(_changed("DELETED", key, old, None))
+            continue
+        upserts.append(_row(sandbox, obj))
+        changed.append(_changed("MODIFIED" if old else "ADDED", key, old, obj))
+    _write_rows(sandbox, upserts, deletes)
+    added = _write_timeline(sandbox, store.timeline)
+    store.changes.clear()
+    store.timeline.clear()
+    sandbox.meta = dict(store.meta)
+    sandbox.resource_version = int(store.meta.get("resourceVersion", 0))
+    loaded.before.update({(c["kind"], c["namespace"], c["name"]): c["object"] for c in changed})
+    return Saved(changed=changed, timeline=added, resource_version=sandbox.resource_version)
+
+
+def _write_rows(sandbox: Sandbox, upserts: list[ObjectRow], deletes: list[ObjectKey]) -> None:
+    if upserts:
+        ObjectRow.objects.bulk_create(
+            upserts,
+            update_conflicts=True,
+            unique_fields=["sandbox", "kind", "namespace", "name"],
+            update_fields=["api_version", "uid", "resource_version", "manifest"],
+        )
+    for kind, namespace, name in deletes:
+        ObjectRow.objects.filter(
+            sandbox=sandbox, kind=kind, namespace=namespace, name=name
+        ).delete()
+
+
+def _write_timeline(sandbox: Sandbox, timeline: list[dict]) -> int:
+    rows = []
+    for entry in timeline:
+        sandbox.timeline_seq += 1
+        rows.append(
+            TimelineEntry(
+                sandbox=sandbox,
+                seq=sandbox.timeline_seq,
+                time=float(entry["time"]),
+                actor=str(entry.get("actor", ""))[:200],
+                kind=entry.get("kind", ""),
+                namespace=entry.get("namespace", ""),
+                name=entry.get("name", ""),
+                uid=entry.get("uid", ""),
+                message=entry.get("message", ""),
+            )
+        )
+    TimelineEntry.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _row(sandbox: Sandbox, obj: dict) -> ObjectRow:
+    meta = obj["metadata"]
+    return ObjectRow(
+        sandbox=sandbox,
+        api_version=obj.get("apiVersion", ""),
+        kind=obj["kind"],
+        namespace=meta.get("namespace", ""),
+        name=meta["name"],
+        uid=meta.get("uid", ""),
+        resource_version=int(meta.get("resourceVersion") or 0),
+        manifest=obj,
+    )
+
+
+def _changed(change_type: str, key: ObjectKey, old: dict | None, new: dict | None) -> dict:
+    """One entry of the push event: enough for a consumer to know what to re-render
+    (a pod that changed node re-renders both node boxes)."""
+    obj = new if new is not None else old
+    return {
+        "type": change_type,
+        "kind": key[0],
+        "namespace": key[1],
+        "name": key[2],
+        "uid": obj["metadata"].get("uid", ""),
+        "node_before": _node_of(old),
+        "node_after": _node_of(new),
+        "object": obj,
+    }
+
+
+def _node_of(obj: dict | None) -> str | None:
+    if obj is None or obj.get("kind") != "Pod":
+        return None
+    return (obj.get("spec") or {}).get("nodeName") or ""
+
+
+def _key(obj: dict) -> ObjectKey:
+    meta = obj["metadata"]
+    return (obj["kind"], meta.get("namespace", ""), meta["name"])
