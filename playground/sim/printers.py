@@ -17,6 +17,25 @@ from collections.abc import Callable
 from .clock import human_duration
 from .labels import format_selector
 from .objects import controller_ref, get_path, parse_time
+from .printers_cluster import (
+    access_modes,
+    configmap_row,
+    event_row,
+    event_source,
+    event_times,
+    namespace_row,
+    node_roles,
+    node_row,
+    node_status,
+    pv_row,
+    pvc_row,
+    secret_row,
+    serviceaccount_row,
+    storageclass_row,
+)
+from .printers_util import age, format_labels
+from .printers_util import containers as _containers
+from .printers_util import created as _created
 
 Row = list[str]
 Printer = Callable[[dict, float, bool], Row]
@@ -24,31 +43,6 @@ Printer = Callable[[dict, float, bool], Row]
 # tabwriter.NewWriter(out, 6, 4, 3, ' ', 0) in kubectl's printers.GetNewTabWriter
 MIN_WIDTH = 6
 PADDING = 3
-
-
-def age(timestamp: str | None, now: float) -> str:
-    """translateTimestampSince: `<unknown>` for a zero time."""
-    if not timestamp:
-        return "<unknown>"
-    return human_duration(now - parse_time(timestamp))
-
-
-def _created(obj: dict, now: float) -> str:
-    return age(obj["metadata"].get("creationTimestamp"), now)
-
-
-def format_labels(labels: dict | None) -> str:
-    """labels.FormatLabels: sorted `k=v` pairs joined by commas, `<none>` when empty."""
-    if not labels:
-        return "<none>"
-    return ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
-
-
-def _containers(template_spec: dict | None) -> tuple[str, str]:
-    """layoutContainerCells: names and images joined by commas."""
-    containers = (template_spec or {}).get("containers") or []
-    return (",".join(c.get("name", "") for c in containers),
-            ",".join(c.get("image", "") for c in containers))
 
 
 # ---- Pod -------------------------------------------------------------------------------
@@ -325,162 +319,6 @@ def _endpointslice(obj: dict, now: float, wide: bool) -> Row:
             _list_with_more(addresses), _created(obj, now)]
 
 
-# ---- cluster -----------------------------------------------------------------------------
-
-
-def node_roles(node: dict) -> str:
-    roles = set()
-    for key, value in (node["metadata"].get("labels") or {}).items():
-        if key.startswith("node-role.kubernetes.io/") and key[len("node-role.kubernetes.io/"):]:
-            roles.add(key[len("node-role.kubernetes.io/"):])
-        elif key == "kubernetes.io/role" and value:
-            roles.add(value)
-    return ",".join(sorted(roles)) or "<none>"
-
-
-def node_status(node: dict) -> str:
-    status = []
-    for cond in get_path(node, "status", "conditions", default=[]):
-        if cond.get("type") == "Ready":
-            status = ["Ready" if cond.get("status") == "True" else "NotReady"]
-    if not status:
-        status = ["Unknown"]
-    if get_path(node, "spec", "unschedulable"):
-        status.append("SchedulingDisabled")
-    return ",".join(status)
-
-
-def _node_address(node: dict, type_: str) -> str:
-    for addr in get_path(node, "status", "addresses", default=[]):
-        if addr.get("type") == type_:
-            return addr.get("address", "")
-    return "<none>"
-
-
-def _node(node: dict, now: float, wide: bool) -> Row:
-    info = get_path(node, "status", "nodeInfo", default={})
-    row = [node["metadata"]["name"], node_status(node), node_roles(node), _created(node, now),
-           info.get("kubeletVersion", "")]
-    if wide:
-        row += [_node_address(node, "InternalIP"), _node_address(node, "ExternalIP"),
-                info.get("osImage") or "<unknown>", info.get("kernelVersion") or "<unknown>",
-                info.get("containerRuntimeVersion") or "<unknown>"]
-    return row
-
-
-def _namespace(ns: dict, now: float, wide: bool) -> Row:
-    return [ns["metadata"]["name"], get_path(ns, "status", "phase", default=""),
-            _created(ns, now)]
-
-
-def event_times(ev: dict, now: float) -> tuple[str, str, int]:
-    """printEvent's LAST SEEN, FIRST SEEN and COUNT."""
-    first = age(ev.get("firstTimestamp"), now) if ev.get("firstTimestamp") else age(
-        ev.get("eventTime"), now)
-    last = age(ev.get("lastTimestamp"), now) if ev.get("lastTimestamp") else first
-    count = int(ev.get("count") or 0)
-    series = ev.get("series")
-    if series:
-        last = age(series.get("lastObservedTime"), now)
-        count = int(series.get("count") or 0)
-    elif count == 0:
-        count = 1
-    return last, first, count
-
-
-def event_source(ev: dict) -> str:
-    src = ev.get("source") or {}
-    component = src.get("component") or ev.get("reportingComponent") or ""
-    host = src.get("host") or ev.get("reportingInstance") or ""
-    return f"{component}, {host}" if host else component
-
-
-def _event(ev: dict, now: float, wide: bool) -> Row:
-    last, first, count = event_times(ev, now)
-    inv = ev.get("involvedObject") or {}
-    kind = (inv.get("kind") or "").lower()
-    target = f"{kind}/{inv['name']}" if inv.get("name") else kind
-    message = (ev.get("message") or "").strip()
-    if wide:
-        return [last, ev.get("type", ""), ev.get("reason", ""), target,
-                inv.get("fieldPath", ""), event_source(ev), message, first, str(count),
-                ev["metadata"]["name"]]
-    return [last, ev.get("type", ""), ev.get("reason", ""), target, message]
-
-
-def _configmap(cm: dict, now: float, wide: bool) -> Row:
-    n = len(cm.get("data") or {}) + len(cm.get("binaryData") or {})
-    return [cm["metadata"]["name"], str(n), _created(cm, now)]
-
-
-def _secret(obj: dict, now: float, wide: bool) -> Row:
-    return [obj["metadata"]["name"], obj.get("type", ""), str(len(obj.get("data") or {})),
-            _created(obj, now)]
-
-
-def _serviceaccount(sa: dict, now: float, wide: bool) -> Row:
-    return [sa["metadata"]["name"], str(len(sa.get("secrets") or [])), _created(sa, now)]
-
-
-# ---- storage ----------------------------------------------------------------------------
-
-
-def access_modes(modes: list[str] | None) -> str:
-    """helper.GetAccessModesAsString."""
-    modes = modes or []
-    short = [("ReadWriteOnce", "RWO"), ("ReadOnlyMany", "ROX"), ("ReadWriteMany", "RWX"),
-             ("ReadWriteOncePod", "RWOP")]
-    return ",".join(s for full, s in short if full in modes)
-
-
-def _storage_class_of(obj: dict) -> str:
-    ann = obj["metadata"].get("annotations") or {}
-    if "volume.beta.kubernetes.io/storage-class" in ann:
-        return ann["volume.beta.kubernetes.io/storage-class"]
-    return get_path(obj, "spec", "storageClassName", default="")
-
-
-def _pvc(pvc: dict, now: float, wide: bool) -> Row:
-    spec, status = pvc.get("spec", {}), pvc.get("status", {})
-    phase = "Terminating" if pvc["metadata"].get("deletionTimestamp") else status.get("phase", "")
-    capacity, modes = "", ""
-    if spec.get("volumeName"):
-        modes = access_modes(status.get("accessModes"))
-        capacity = get_path(status, "capacity", "storage", default="")
-    row = [pvc["metadata"]["name"], phase, spec.get("volumeName", ""), capacity, modes,
-           _storage_class_of(pvc), spec.get("volumeAttributesClassName") or "<unset>",
-           _created(pvc, now)]
-    if wide:
-        row.append(spec.get("volumeMode") or "<unset>")
-    return row
-
-
-def _pv(pv: dict, now: float, wide: bool) -> Row:
-    spec, status = pv.get("spec", {}), pv.get("status", {})
-    claim = ""
-    if spec.get("claimRef"):
-        claim = f"{spec['claimRef'].get('namespace', '')}/{spec['claimRef'].get('name', '')}"
-    phase = "Terminating" if pv["metadata"].get("deletionTimestamp") else status.get("phase", "")
-    row = [pv["metadata"]["name"], get_path(spec, "capacity", "storage", default="0"),
-           access_modes(spec.get("accessModes")), spec.get("persistentVolumeReclaimPolicy", ""),
-           phase, claim, _storage_class_of(pv),
-           spec.get("volumeAttributesClassName") or "<unset>", status.get("reason", ""),
-           _created(pv, now)]
-    if wide:
-        row.append(spec.get("volumeMode") or "<unset>")
-    return row
-
-
-def _storageclass(sc: dict, now: float, wide: bool) -> Row:
-    ann = sc["metadata"].get("annotations") or {}
-    default = "true" in (ann.get("storageclass.kubernetes.io/is-default-class"),
-                         ann.get("storageclass.beta.kubernetes.io/is-default-class"))
-    name = sc["metadata"]["name"] + (" (default)" if default else "")
-    expansion = "true" if sc.get("allowVolumeExpansion") else "false"
-    return [name, sc.get("provisioner", ""), sc.get("reclaimPolicy") or "Delete",
-            sc.get("volumeBindingMode") or "Immediate", expansion, _created(sc, now)]
-
-
 def _default(obj: dict, now: float, wide: bool) -> Row:
     """The API server's default table: Name and Created At (RFC 3339)."""
     return [obj["metadata"]["name"], obj["metadata"].get("creationTimestamp", "")]
@@ -504,20 +342,20 @@ COLUMNS: dict[str, tuple[list[str], list[str], Printer]] = {
     "EndpointSlice": (["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], [], _endpointslice),
     "Node": (["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
              ["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
-             _node),
-    "Namespace": (["NAME", "STATUS", "AGE"], [], _namespace),
-    "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], [], _event),
-    "ConfigMap": (["NAME", "DATA", "AGE"], [], _configmap),
-    "Secret": (["NAME", "TYPE", "DATA", "AGE"], [], _secret),
-    "ServiceAccount": (["NAME", "SECRETS", "AGE"], [], _serviceaccount),
+             node_row),
+    "Namespace": (["NAME", "STATUS", "AGE"], [], namespace_row),
+    "Event": (["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"], [], event_row),
+    "ConfigMap": (["NAME", "DATA", "AGE"], [], configmap_row),
+    "Secret": (["NAME", "TYPE", "DATA", "AGE"], [], secret_row),
+    "ServiceAccount": (["NAME", "SECRETS", "AGE"], [], serviceaccount_row),
     "PersistentVolumeClaim": (["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES",
                                "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "AGE"],
-                              ["VOLUMEMODE"], _pvc),
+                              ["VOLUMEMODE"], pvc_row),
     "PersistentVolume": (["NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY", "STATUS",
                           "CLAIM", "STORAGECLASS", "VOLUMEATTRIBUTESCLASS", "REASON", "AGE"],
-                         ["VOLUMEMODE"], _pv),
+                         ["VOLUMEMODE"], pv_row),
     "StorageClass": (["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE",
-                      "ALLOWVOLUMEEXPANSION", "AGE"], [], _storageclass),
+                      "ALLOWVOLUMEEXPANSION", "AGE"], [], storageclass_row),
 }
 
 EVENT_WIDE = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE",
@@ -553,3 +391,7 @@ def render(rows: list[list[str]]) -> str:
         cells = [cell.ljust(widths[i]) for i, cell in enumerate(r[:-1])]
         lines.append("".join(cells) + (r[-1] if r else ""))
     return "\n".join(lines) + "\n"
+
+
+__all__ = ["COLUMNS", "access_modes", "age", "event_source", "event_times", "format_labels",
+           "headers", "node_roles", "node_status", "pod_status", "render", "table"]
