@@ -100,11 +100,6 @@ def _container(ctx: CommandContext, pod: dict, opts) -> str:
 
 
 def _print(ctx: CommandContext, pod: dict, opts, container: str) -> None:
-    names = [c.get("name") for c in (get_path(pod, "spec", "containers", default=[]) +
-                                     get_path(pod, "spec", "initContainers", default=[]))]
-    if container not in names:
-        raise CommandError(f"error: container {container} is not valid for pod "
-                           f"{pod['metadata']['name']}")
     try:
         module = import_module("playground.sim.logs")
     except ModuleNotFoundError:
