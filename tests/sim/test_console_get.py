@@ -128,6 +128,8 @@ def test_errors_read_like_kubectl(console):
         "error: flag needs an argument: 'n' in -n\nSee 'kubectl get --help' for usage.\n"
     assert console.run("kubectl frobnicate").output == \
         'error: unknown command "frobnicate" for "kubectl"\n'
+    assert console.run("kubectl gte pods").output == \
+        'error: unknown command "gte" for "kubectl"\n\nDid you mean this?\n\tget\n'
     assert console.run("kubectl get pods -o foo").output.startswith(
         'error: unable to match a printer suitable for the output format "foo"')
     assert console.run("kubectl get").output.startswith(

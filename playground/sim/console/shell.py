@@ -70,7 +70,7 @@ class Console:
         verb = args[verb_at]
         command = KUBECTL_COMMANDS.get(verb)
         if command is None:
-            ctx.err(f'error: unknown command "{verb}" for "kubectl"')
+            ctx.err(_unknown_command(verb))
             return ctx.result()
         # global flags written before the verb (`kubectl -n x get pods`) go after it
         return _call(ctx, command, args[verb_at + 1:] + args[:verb_at])
@@ -134,6 +134,39 @@ def _verb_index(args: list[str]) -> int | None:
             return i
         i += 2 if word in _GLOBAL_VALUE_FLAGS else 1
     return None
+
+
+# every top-level kubectl v1.33 command, for cobra's "Did you mean this?" suggestions
+KUBECTL_VERBS = (
+    "annotate", "api-resources", "api-versions", "apply", "attach", "auth", "autoscale",
+    "certificate", "cluster-info", "completion", "config", "cordon", "cp", "create", "debug",
+    "delete", "describe", "diff", "drain", "edit", "events", "exec", "explain", "expose", "get",
+    "kustomize", "label", "logs", "options", "patch", "plugin", "port-forward", "proxy",
+    "replace", "rollout", "run", "scale", "set", "taint", "top", "uncordon", "version", "wait",
+)
+
+
+def _unknown_command(verb: str) -> str:
+    """cobra's `unknown command` error with SuggestionsFor (Levenshtein distance <= 2 or a
+    prefix); real kubectl commands the playground does not offer say so plainly."""
+    if verb in KUBECTL_VERBS:
+        return f"error: kubectl {verb} is not available in this playground"
+    hints = [v for v in KUBECTL_VERBS
+             if _distance(verb.lower(), v) <= 2 or v.startswith(verb.lower())]
+    text = f'error: unknown command "{verb}" for "kubectl"'
+    if hints:
+        text += "\n\nDid you mean this?\n" + "".join(f"\t{h}\n" for h in hints)
+    return text
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance (cobra's ld, case already folded)."""
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
+    return row[len(b)]
 
 
 _KUBECTL_USAGE = """kubectl controls the Kubernetes cluster manager.
