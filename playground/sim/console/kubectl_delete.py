@@ -126,7 +126,7 @@ def _targets(ctx: CommandContext, opts: Parsed) -> list:
     if names:
         if opts["all"]:
             raise CommandError("error: name cannot be provided when a selector is specified")
-        return [(types[0], name, ns if types[0].namespaced else None) for name in names]
+        return [(rt, name, ns if rt.namespaced else None) for rt in types for name in names]
     if not (opts["all"] or opts["selector"] or opts["field-selector"]):
         raise CommandError("error: resource(s) were provided, but no name was specified")
     found = []

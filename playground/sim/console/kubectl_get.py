@@ -100,10 +100,8 @@ def _requests(args: list[str]) -> tuple[list[tuple[ResourceType, str | None]], b
         elif word:
             types.append(resolve_type(word))
     names = args[1:]
-    if names and len(types) > 1:
-        raise CommandError("error: you may only specify a single resource type")
-    if names:
-        return [(types[0], n) for n in names], len(names) == 1
+    if names:  # `TYPE1,TYPE2 NAME...`: every name of every type
+        return [(rt, n) for rt in types for n in names], len(names) * len(types) == 1
     return [(rt, None) for rt in _unique(types)], False
 
 
