@@ -130,3 +130,16 @@ def test_python_dash_m_reads_stdin_and_is_deterministic():
                            timeout=120).stdout for _ in range(2)]
     assert runs[0] == runs[1]
     assert runs[0].count("pod/web-") == 2
+
+
+def test_pipes_into_grep_head_tail_wc(console):
+    out = console.run("kubectl get nodes --no-headers|grep worker").output.splitlines()
+    assert [line.split()[0] for line in out] == ["worker-1", "worker-2"]
+    assert console.run("kubectl get nodes | grep -v worker | wc -l").output == "2\n"
+    assert console.run("kubectl get nodes -o name | head -n 1").output == "node/cp-1\n"
+    assert console.run("kubectl get nodes -o name | tail -1").output == "node/worker-2\n"
+    result = console.run("kubectl get nodes | grep nothing-here")
+    assert (result.ok, result.output) == (False, "")
+    assert console.run("kubectl get pods -n empty | wc -l").output == \
+        "No resources found in empty namespace.\n0\n"
+    assert console.run("kubectl get nodes | awk x").output.startswith("awk: not available")

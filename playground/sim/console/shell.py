@@ -13,6 +13,7 @@ import shlex
 
 from .. import errors
 from .common import error_text
+from .filters import apply_filter
 from .registry import (
     KUBECTL_COMMANDS,
     PLAYGROUND_COMMANDS,
@@ -40,13 +41,18 @@ class Console:
             if stdin is None:
                 stdin = _heredoc_body(rest.split("\n"), heredoc.group(2))[0]
         try:
-            words = shlex.split(first, comments=True)
+            words = _split_words(first)
         except ValueError as exc:
             return ConsoleResult(f"error: {exc}\n", False)
         if not words:
             return ConsoleResult("", True)
+        words, filters = _split_pipes(words)
+        if not words:
+            return ConsoleResult("error: nothing before `|`\n", False)
         ctx = CommandContext(self.cluster, stdin=stdin, console=self)
         result = self._dispatch(ctx, words)
+        if filters:
+            result = _filtered(ctx, filters)
         # the control plane reacts within milliseconds of a write: let controllers catch up
         # at the current simulated time (the clock only moves with `clock` commands)
         self.cluster.reconcile()
@@ -97,6 +103,36 @@ class Console:
             out.append(f"$ {line.strip()}\n")
             out.append(self.run(line, stdin=stdin).output)
         return "".join(out)
+
+
+def _split_words(line: str) -> list[str]:
+    """shlex.split, with `|` also splitting words (`kubectl get po|grep web`)."""
+    lex = shlex.shlex(line, posix=True, punctuation_chars="|")
+    lex.whitespace_split = True
+    lex.commenters = "#"
+    return list(lex)
+
+
+def _split_pipes(words: list[str]) -> tuple[list[str], list[list[str]]]:
+    """`kubectl get pods | grep web | wc -l` -> the command and its filters."""
+    parts: list[list[str]] = [[]]
+    for word in words:
+        if word == "|":
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return parts[0], [p for p in parts[1:] if p]
+
+
+def _filtered(ctx: CommandContext, filters: list[list[str]]) -> ConsoleResult:
+    """Pipe the command's stdout through the filters; stderr still shows, unfiltered."""
+    text, ok = ctx.stdout, True
+    try:
+        for words in filters:
+            text, ok = apply_filter(words, text)
+    except CommandError as exc:
+        return ConsoleResult(ctx.stderr + exc.text + "\n", False)
+    return ConsoleResult(ctx.stderr + text, ok)
 
 
 def _call(ctx: CommandContext, command, args: list[str]) -> ConsoleResult:
