@@ -150,3 +150,10 @@ def test_wide_events_and_sort_by(console):
     console.cluster.api.create(cm("a"))
     out = console.run("kubectl get cm --sort-by=.metadata.creationTimestamp -o name").output
     assert out.splitlines()[-2:] == ["configmap/b", "configmap/a"]
+
+
+def test_endpoints_reads_carry_the_v133_deprecation_warning(console):
+    out = console.run("kubectl get endpoints kubernetes -o name").output
+    assert out == ("Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 "
+                   "EndpointSlice\nendpoints/kubernetes\n")
+    assert "Warning" not in console.run("kubectl get endpointslices -o name").output

@@ -208,3 +208,18 @@ def error_text(exc: ApiError, verb: str | None = None, source: str | None = None
     if verb and source:
         message = f'error when {verb} "{source}": {message}'
     return f"Error from server ({exc.reason}): {message}"
+
+
+# ---- API warnings ---------------------------------------------------------------------------
+
+DEPRECATION_WARNINGS = {
+    "Endpoints": "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice",
+}
+
+
+def warn_deprecated(ctx, kinds) -> None:
+    """The API server's `Warning:` headers for deprecated kinds, printed once per command on
+    stderr before the output (kubectl's deduplicating warning writer)."""
+    for kind in dict.fromkeys(kinds):
+        if kind in DEPRECATION_WARNINGS:
+            ctx.warn(f"Warning: {DEPRECATION_WARNINGS[kind]}")

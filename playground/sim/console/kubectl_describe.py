@@ -10,7 +10,14 @@ from __future__ import annotations
 
 from ..describe import describe as describe_text
 from ..errors import NotFound
-from .common import CommandError, Flag, parse_flags, resolve_type, split_type_name
+from .common import (
+    CommandError,
+    Flag,
+    parse_flags,
+    resolve_type,
+    split_type_name,
+    warn_deprecated,
+)
 from .registry import CommandContext, ConsoleResult, kubectl_command
 
 FLAGS = (Flag("selector", "l"), Flag("all-namespaces", "A", "bool"),
@@ -31,6 +38,7 @@ def describe(ctx: CommandContext, args: list[str]) -> ConsoleResult:
         raise CommandError(USAGE)
     ns = None if opts["all-namespaces"] else (opts["namespace"] or "default")
     objects = _objects(ctx, opts.args, ns, opts["selector"])
+    warn_deprecated(ctx, [o["kind"] for o in objects])
     if not objects:
         ctx.warn("No resources found" if ns is None else f"No resources found in {ns} namespace.")
         return ctx.result()

@@ -15,7 +15,15 @@ from ..errors import ApiError, NotFound
 from ..objects import get_path
 from ..resources import REGISTRY, ResourceType
 from . import jsonpath
-from .common import CommandError, Flag, Parsed, parse_flags, qualified, resolve_type
+from .common import (
+    CommandError,
+    Flag,
+    Parsed,
+    parse_flags,
+    qualified,
+    resolve_type,
+    warn_deprecated,
+)
 from .output import as_list, to_json, to_yaml
 from .registry import CommandContext, ConsoleResult, kubectl_command
 
@@ -64,6 +72,7 @@ def get(ctx: CommandContext, args: list[str]) -> ConsoleResult:
         raise CommandError(NO_TYPE)
     requests, single = _requests(opts.args)
     namespace = None if opts["all-namespaces"] else (opts["namespace"] or "default")
+    warn_deprecated(ctx, [rt.kind for rt, _ in requests])
     found, errs = _fetch(ctx, requests, namespace, opts)
     if opts["sort-by"]:
         found = _sorted(found, opts["sort-by"])
