@@ -127,8 +127,10 @@ def _attach(ctx: CommandContext, pod: dict, opts) -> ConsoleResult:
 
 
 def wait_started(cluster, name: str, namespace: str, timeout: float) -> dict | None:
-    """Advance the clock until the pod's first container has started (or finished)."""
+    """Advance the clock timer by timer until the pod's first container has started (or
+    finished); None after `timeout` simulated seconds or when nothing is pending."""
     deadline = cluster.clock.now + timeout
+    cluster.reconcile()
     while True:
         pod = cluster.store.get("Pod", namespace, name)
         if pod is None:
@@ -139,9 +141,12 @@ def wait_started(cluster, name: str, namespace: str, timeout: float) -> dict | N
             return pod
         wake = cluster.next_wakeup()
         if wake is None or wake > deadline:
-            cluster.run_until(deadline)
+            cluster.clock.set(max(deadline, cluster.clock.now))
+            cluster.reconcile()
             return None
-        cluster.step()
+        # a timer that does not move the clock forward must not spin forever
+        cluster.clock.set(max(wake, cluster.clock.now + 0.001))
+        cluster.reconcile()
 
 
 def _cleanup(ctx: CommandContext, opts, name: str, namespace: str) -> None:
