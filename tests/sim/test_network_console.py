@@ -123,8 +123,8 @@ def test_expose_generates_the_service(env):
     pod(c, "portless", labels={"app": "x"})
     assert con.run("kubectl expose pod portless").output == (
         "error: couldn't find port via --port flag or introspection\n")
-    assert con.run("kubectl expose pod web-0 --port=80").output == (
-        'Error from server (AlreadyExists): services "web-0" already exists\n')
+    assert con.run("kubectl expose pod web-1 --port=80").output == (
+        'Error from server (AlreadyExists): services "web-1" already exists\n')
 
 
 def test_trace_commands(env):
