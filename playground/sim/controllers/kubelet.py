@@ -167,8 +167,8 @@ class NodeSync:
         if stored is not None and stored["state"].get("podUID") == uid:
             st = stored["state"]
             nxt = st.get("next")
-            if st.get("podRV") == pod["metadata"]["resourceVersion"] and (
-                    nxt is None or nxt > self.now):
+            if st.get("podRV") == pod["metadata"]["resourceVersion"] and not st.get(
+                    "blocked") and (nxt is None or nxt > self.now):
                 return  # nothing changed since the last sync and no timer is due
             rt = clone(st)
         else:
@@ -184,6 +184,8 @@ class NodeSync:
                 return
         elif not is_terminal(pod):
             self.advance(pod, rt, events)
+        else:
+            rt["next"] = None  # a finished pod: nothing left to do but report it
         pod = self.write_status(pod, rt)
         self.emit(pod, events)
         rt["podRV"] = pod["metadata"]["resourceVersion"]
@@ -200,7 +202,7 @@ class NodeSync:
             if rt.get("mountError") != mount_error:
                 events.append(("Warning", "FailedMount", mount_error, None))
                 rt["mountError"] = mount_error
-            rt["next"] = None
+            rt["next"], rt["blocked"] = None, True
             return
         rt.pop("mountError", None)
         runners = self.runners(pod, rt, events)
@@ -215,6 +217,8 @@ class NodeSync:
                 break
         times = [t for r in runners if (t := r.next_time()) is not None]
         rt["next"] = min(times) if times else None
+        # waiting on objects (ConfigMaps) rather than on time: re-check on every pass
+        rt["blocked"] = any(r.rec.get("stage") == "config-error" for r in runners)
 
     def runners(self, pod: dict, rt: dict, events: list) -> list[ContainerRunner]:
         state = self.mutable_state()

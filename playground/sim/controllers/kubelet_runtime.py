@@ -147,7 +147,7 @@ class ContainerRunner:
 
     def _on_config_error(self, now: float) -> bool:
         info = lookup(self.image)
-        return self._start(now, info) if info and not self.env_error else False
+        return self._start(now, info) if info else False
 
     def _on_never(self, now: float) -> bool:
         return self._request_pull(now) if self._image_cached(now) else False
