@@ -195,3 +195,18 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Live sandboxes (playground/sandboxes.py). A sandbox nobody has looked at for
+# SANDBOX_IDLE_SECONDS schedules no more timers; opened again, it catches up at most
+# SANDBOX_MAX_CATCHUP simulated seconds. A worker's claim on a sandbox lasts
+# SANDBOX_LEASE_SECONDS (a killed worker's claim simply expires).
+SANDBOX_IDLE_SECONDS = float(os.environ.get("SANDBOX_IDLE_SECONDS", "900"))
+SANDBOX_MAX_CATCHUP = float(os.environ.get("SANDBOX_MAX_CATCHUP", "3600"))
+SANDBOX_LEASE_SECONDS = float(os.environ.get("SANDBOX_LEASE_SECONDS", "30"))
+# Test hook only: seconds a reconcile waits inside its transaction (to kill a worker there).
+SANDBOX_RECONCILE_PAUSE = float(os.environ.get("SANDBOX_RECONCILE_PAUSE", "0"))
+# Reconcile tasks are acked late: a message a killed worker held goes back to the queue
+# after this many seconds (kombu's Redis transport; its default is one hour).
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = int(
+    os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")
+)

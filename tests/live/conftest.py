@@ -42,3 +42,15 @@ def console(client: Client, sandbox, line: str, stdin: str | None = None) -> dic
     response = client.post(f"/sandboxes/{sandbox.pk}/console", data)
     assert response.status_code == 200, response.content
     return response.json()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    # A failing live test shows what the servers said: their own logs go with them.
+    report = yield
+    if report.failed and call.when == "call":
+        for name in ("asgi_server", "celery_worker"):
+            server = item.funcargs.get(name)
+            if server is not None:
+                report.sections.append((f"{name} log", server.tail(60)))
+    return report
