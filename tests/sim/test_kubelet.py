@@ -129,8 +129,8 @@ def test_crash_loop_back_off_doubles_up_to_five_minutes():
     seen, restarts = _crash_loop_observations(c, "crash")
     assert seen[:7] == [(1, "10s"), (2, "20s"), (3, "40s"), (4, "1m20s"), (5, "2m40s"),
                         (6, "5m0s"), (7, "5m0s")]
-    gaps = [b - a for a, b in zip(restarts, restarts[1:])]
-    for gap, backoff in zip(gaps, (10, 20, 40, 80, 160, 300, 300)):
+    gaps = [b - a for a, b in zip(restarts, restarts[1:], strict=False)]
+    for gap, backoff in zip(gaps, (10, 20, 40, 80, 160, 300, 300), strict=False):
         assert backoff <= gap <= backoff + 1.5
     cs = pod(c, "crash")["status"]["containerStatuses"][0]
     last = cs["lastState"]["terminated"]
