@@ -45,7 +45,11 @@ def test_creates_pods_with_generate_name_owner_refs_and_events():
     ev = c.api.list("events", "default")[0]
     assert ev["source"] == {"component": "replicaset-controller"}
     assert ev["involvedObject"]["kind"] == "ReplicaSet"
-    sentences = [t["message"] for t in c.store.timeline if t["actor"] == "replicaset-controller"]
+    sentences = [
+        t["message"]
+        for t in c.store.timeline
+        if t["actor"] == "replicaset-controller" and t["name"] == "web"
+    ]
     assert sentences[0].startswith("ReplicaSet web has 0 pods, wants 3: created web-")
     assert sentences[2].startswith("ReplicaSet web has 2 pods, wants 3: created web-")
 

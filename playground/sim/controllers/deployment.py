@@ -27,7 +27,7 @@ from . import deployment_conditions as dc
 from . import deployment_newrs, deployment_sync
 from . import deployment_util as du
 from .base import Controller
-from .controller_utils import Backoff, claim, compiled_selector
+from .controller_utils import Backoff, PodIndex, claim, compiled_selector
 from .deployment_newrs import SyncError
 
 if TYPE_CHECKING:
@@ -46,9 +46,10 @@ class DeploymentController(Controller):
             rs_by_ns.setdefault(rs["metadata"].get("namespace", ""), []).append(rs)
         for d in cluster.store.list("Deployment"):
             key = d["metadata"]["uid"]
-            if backoff.waiting(key):
+            namespace_rss = rs_by_ns.get(d["metadata"].get("namespace", ""), [])
+            if backoff.waiting(key) or unchanged_since_last_sync(cluster, d, namespace_rss):
                 continue
-            sync = DeploymentSync(cluster, d, rs_by_ns.get(d["metadata"].get("namespace", ""), []))
+            sync = DeploymentSync(cluster, d, namespace_rss)
             try:
                 sync.run()
             except Conflict:
@@ -75,6 +76,31 @@ class DeploymentController(Controller):
         if retry is not None and retry > now:
             times.append(retry)
         return min(times) if times else None
+
+
+def unchanged_since_last_sync(cluster: Cluster, d: dict, namespace_rss: list[dict]) -> bool:
+    """True when nothing a sync of `d` reads changed since its previous sync, which then wrote
+    nothing: the Deployment, the ReplicaSets of its namespace, whether its progress deadline
+    passed, and for Recreate the pods of the namespace. The memo lives in cluster.cache."""
+    meta = d["metadata"]
+    stuck = stuck_check_time(d)
+    rss = max((int(rs["metadata"].get("resourceVersion") or 0) for rs in namespace_rss), default=0)
+    pods = None
+    if not du.is_rolling_update(d):
+        index = PodIndex.of(cluster)
+        pods = sum(index.stamp(rs["metadata"]["uid"]) for rs in namespace_rss)
+    inputs = (
+        meta.get("resourceVersion"),
+        len(namespace_rss),
+        rss,
+        pods,
+        stuck is not None and cluster.clock.now >= stuck,
+    )
+    memo = cluster.cache.setdefault("deployment-controller/inputs", {})
+    if memo.get(meta["uid"]) == inputs:
+        return True
+    memo[meta["uid"]] = inputs
+    return False
 
 
 def stuck_check_time(d: dict) -> float | None:

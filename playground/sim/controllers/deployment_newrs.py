@@ -29,11 +29,14 @@ class SyncError(Exception):
 
 
 def sync_existing_new_rs(s: DeploymentSync, existing: dict, new_revision: int) -> dict:
-    d, rs_copy = s.d, clone(s.refresh(existing))
-    before = du.revision(existing)
+    live = s.refresh(existing)
+    # a shallow copy is enough to find out whether anything changes (most syncs: nothing)
+    meta = live["metadata"]
+    rs_copy = {**live, "metadata": {**meta, "annotations": dict(meta.get("annotations") or {})}}
+    d, before = s.d, du.revision(existing)
     changed = du.set_new_replica_set_annotations(d, rs_copy, new_revision, True)
-    if changed or rs_copy["spec"].get("minReadySeconds", 0) != du.min_ready_seconds(d):
-        rs_copy["spec"]["minReadySeconds"] = du.min_ready_seconds(d)
+    if changed or live["spec"].get("minReadySeconds", 0) != du.min_ready_seconds(d):
+        rs_copy["spec"] = {**live["spec"], "minReadySeconds": du.min_ready_seconds(d)}
         updated = s.cluster.api.update(rs_copy, actor=NAME)
         if before and du.revision(updated) > before:
             s.cluster.record(

@@ -196,13 +196,21 @@ def template_without_hash(template: dict | None) -> dict:
 
 def equal_ignore_hash(t1: dict | None, t2: dict | None) -> bool:
     """EqualIgnoreHash (an empty labels map equals a missing one, as semantic DeepEqual)."""
-    return _normal(template_without_hash(t1)) == _normal(template_without_hash(t2))
+    return _normal(t1) == _normal(t2)
 
 
-def _normal(t: dict) -> dict:
-    meta = t.get("metadata") or {}
-    t["metadata"] = {k: v for k, v in meta.items() if v not in (None, {}, [])}
-    return t
+def _normal(t: dict | None) -> dict:
+    """A shallow view of the template without the hash label or empty metadata fields."""
+    t = t or {}
+    meta = {k: v for k, v in (t.get("metadata") or {}).items() if v not in (None, {}, [])}
+    labels = meta.get("labels")
+    if labels and HASH_LABEL in labels:
+        labels = {k: v for k, v in labels.items() if k != HASH_LABEL}
+        if labels:
+            meta["labels"] = labels
+        else:
+            del meta["labels"]
+    return {**t, "metadata": meta}
 
 
 def find_new_replica_set(d: dict, rss: list[dict]) -> dict | None:

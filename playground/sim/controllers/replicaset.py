@@ -28,6 +28,7 @@ from .base import Controller
 from .controller_utils import (
     BURST_REPLICAS,
     Backoff,
+    PodIndex,
     available_at,
     claim,
     compiled_selector,
@@ -46,25 +47,11 @@ NAME = "replicaset-controller"
 NAMESPACE_TERMINATING = "NamespaceTerminating"
 
 
-class PodIndex:
-    """Pods grouped once per pass: by controller uid, and active orphans by namespace."""
-
-    def __init__(self, cluster: Cluster):
-        self.by_owner: dict[str, list[dict]] = {}
-        self.orphans: dict[str, list[dict]] = {}
-        for pod in cluster.store.list("Pod"):
-            ref = controller_ref(pod)
-            if ref is not None:
-                self.by_owner.setdefault(ref.get("uid", ""), []).append(pod)
-            elif is_pod_active(pod):
-                self.orphans.setdefault(pod["metadata"].get("namespace", ""), []).append(pod)
-
-
 class ReplicaSetController(Controller):
     name = NAME
 
     def reconcile(self, cluster: Cluster) -> None:
-        index = PodIndex(cluster)
+        index = PodIndex.of(cluster)
         backoff = Backoff(cluster, NAME)
         for rs in cluster.store.list("ReplicaSet"):
             sync_replica_set(cluster, rs, index, backoff)
@@ -79,21 +66,44 @@ class ReplicaSetController(Controller):
             min_ready = int(get_path(rs, "spec", "minReadySeconds", default=0))
             if not min_ready:
                 continue
-            index = index or PodIndex(cluster)
-            for pod in index.by_owner.get(rs["metadata"]["uid"], ()):
+            index = index or PodIndex.of(cluster)
+            for pod in index.owned_by(rs["metadata"]["uid"]):
                 t = available_at(pod, min_ready) if is_pod_active(pod) else None
                 if t is not None and t > now:
                     times.append(t)
         retry = Backoff(cluster, NAME).next_retry(uids)
-        if retry is not None:
-            times.append(max(retry, now))
+        if retry is not None and retry > now:
+            times.append(retry)
         return min(times) if times else None
+
+
+def unchanged_since_last_sync(
+    cluster: Cluster, rs: dict, index: PodIndex, backoff: Backoff
+) -> bool:
+    """True when nothing this sync reads changed since the previous sync of `rs`, which then
+    wrote nothing (a write changes the RS or its pods): the result would be the same no-op.
+    The memo lives in cluster.cache, a rebuildable optimisation."""
+    meta = rs["metadata"]
+    uid = meta["uid"]
+    min_ready = get_path(rs, "spec", "minReadySeconds", default=0)
+    inputs = (
+        meta.get("resourceVersion"),
+        index.stamp(uid),
+        index.stamp("orphans/" + meta.get("namespace", "")),
+        backoff.waiting(uid),
+        cluster.clock.now if min_ready else None,
+    )
+    memo = cluster.cache.setdefault("replicaset-controller/inputs", {})
+    if memo.get(uid) == inputs:
+        return True
+    memo[uid] = inputs
+    return False
 
 
 def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backoff) -> None:
     meta = rs["metadata"]
     selector = compiled_selector(get_path(rs, "spec", "selector"))
-    if selector is None:
+    if selector is None or unchanged_since_last_sync(cluster, rs, index, backoff):
         return
     pods = claim_pods(cluster, rs, selector, index)
     key = meta["uid"]
@@ -119,9 +129,9 @@ def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backo
 def claim_pods(cluster: Cluster, rs: dict, selector, index: PodIndex) -> list[dict]:
     """Active pods this ReplicaSet controls after adoption/release (claimPods)."""
     uid, ns = rs["metadata"]["uid"], rs["metadata"].get("namespace", "")
-    owned = [p for p in index.by_owner.get(uid, ()) if is_pod_active(p)]
+    owned = [p for p in index.owned_by(uid) if is_pod_active(p)]
     claimed = []
-    for pod in owned + index.orphans.get(ns, []):
+    for pod in owned + index.orphans(ns):
         got = claim(cluster, rs, selector, pod, actor=NAME, describe=_describe_claim(rs))
         if got is not None:
             claimed.append(got)
@@ -253,12 +263,12 @@ def related_pods(cluster: Cluster, rs: dict, index: PodIndex) -> list[dict]:
     """Pods of every ReplicaSet with the same controller (getIndirectlyRelatedPods)."""
     ref = controller_ref(rs)
     if ref is None:
-        return list(index.by_owner.get(rs["metadata"]["uid"], ()))
+        return list(index.owned_by(rs["metadata"]["uid"]))
     pods: list[dict] = []
     for other in cluster.store.list("ReplicaSet", rs["metadata"].get("namespace", "")):
         other_ref = controller_ref(other)
         if other_ref is not None and other_ref.get("uid") == ref.get("uid"):
-            pods.extend(index.by_owner.get(other["metadata"]["uid"], ()))
+            pods.extend(index.owned_by(other["metadata"]["uid"]))
     return pods
 
 
