@@ -223,3 +223,22 @@ def test_a_volume_pre_bound_by_name_goes_to_its_claim_only():
     assert vol["spec"]["claimRef"]["uid"] == c.api.get("pvc", "mine")["metadata"]["uid"]
     assert "pv.kubernetes.io/bound-by-controller" not in (vol["metadata"].get("annotations")
                                                           or {})
+
+
+def test_local_path_refuses_shared_and_block_volumes():
+    c = cluster()
+    c.api.create(pvc("shared", modes=("ReadWriteMany",)))
+    c.api.create(pvc("raw", volumeMode="Block"))
+    for name in ("shared", "raw"):
+        select_node(c, name)
+    c.advance(10)
+    assert phase(c, "pvc", "shared") == phase(c, "pvc", "raw") == "Pending"
+    assert claim_events(c, "shared")[-1] == (
+        "ProvisioningFailed", 'failed to provision volume with StorageClass "standard": NodePath '
+        "only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes")
+    assert claim_events(c, "raw")[-1] == (
+        "ProvisioningFailed", "rancher.io/local-path does not support block volume provisioning")
+    assert c.store.list("PersistentVolume") == []
+    rv = c.store.meta["resourceVersion"]
+    c.reconcile()
+    assert c.store.meta["resourceVersion"] == rv

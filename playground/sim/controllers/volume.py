@@ -191,6 +191,10 @@ class ClaimSync:
             "is delayed, please verify that the provisioner is running and correctly registered."))
         if sc["provisioner"] != LOCAL_PATH:
             return  # nobody runs that provisioner in the simulated cluster: stays Pending
+        error = _local_path_error(self.claim, sc, selected)
+        if error is not None:
+            self._provisioning_failed(sc, error)
+            return
         pending = self.cluster.store.meta.setdefault(META_KEY, {})
         now = self.cluster.clock.now
         if _claim_key(self.claim) not in pending:
@@ -202,6 +206,13 @@ class ClaimSync:
                                 f"{selected or 'any node'}")
         if now >= pending[_claim_key(self.claim)] + PROVISION_SECONDS:
             self._create_local_pv(sc, selected)
+
+    def _provisioning_failed(self, sc: dict, error: str) -> None:
+        ident = provisioner_identity(sc)
+        self.event("Normal", "Provisioning", "External provisioner is provisioning volume for "
+                   f'claim "{self.ns}/{self.name}"', component=ident)
+        self.event("Warning", "ProvisioningFailed", error, component=ident, sentence=(
+            f"claim {self.ns}/{self.name} stays Pending: the provisioner refused it ({error})"))
 
     def _create_local_pv(self, sc: dict, selected: str | None) -> None:
         uid = self.claim["metadata"]["uid"]
@@ -281,6 +292,22 @@ class ClaimSync:
             return self.api.update(obj, subresource="status" if status else None, actor=ACTOR)
         except ApiError:
             return None
+
+
+def _local_path_error(claim: dict, sc: dict, selected: str | None) -> str | None:
+    """The ProvisioningFailed text of what rancher/local-path-provisioner refuses: block volumes
+    (refused by the external-provisioner library), other access modes, no selected node."""
+    spec = claim["spec"]
+    if spec.get("volumeMode") == "Block":
+        return f"{sc['provisioner']} does not support block volume provisioning"
+    prefix = f'failed to provision volume with StorageClass "{sc["metadata"]["name"]}": '
+    for mode in spec.get("accessModes") or []:
+        if mode not in ("ReadWriteOnce", "ReadWriteOncePod"):
+            return prefix + ("NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) "
+                             "access modes")
+    if not selected:
+        return prefix + "configuration error, no node was specified"
+    return None
 
 
 def _claim_ref(claim: dict) -> dict:
