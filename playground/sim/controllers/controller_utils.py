@@ -416,12 +416,13 @@ class Backoff:
     def _items(self) -> dict:
         return self.meta.setdefault(_META_KEY, {}).setdefault(self.controller, {})
 
-    def failed(self, key: str) -> float:
-        """Record a failure; returns the delay before the next retry."""
+    def failed(self, key: str, seen: list | None = None) -> float:
+        """Record a failure; returns the delay before the next retry. `seen` is what the failed
+        sync read (versions): any change to it is a watch event that retries at once."""
         items = self._items()
         failures = int(items.get(key, {}).get("failures", 0))
         delay = min(BACKOFF_BASE * (2**failures), BACKOFF_MAX)
-        items[key] = {"failures": failures + 1, "next": self.now + delay}
+        items[key] = {"failures": failures + 1, "next": self.now + delay, "seen": seen}
         return delay
 
     def forget(self, key: str) -> None:
@@ -429,9 +430,11 @@ class Backoff:
         if items and key in items:
             del items[key]
 
-    def waiting(self, key: str) -> bool:
+    def waiting(self, key: str, seen: list | None = None) -> bool:
+        """Still backing off: the retry time is ahead and nothing the failed sync read changed
+        (a real controller is requeued at once by an update event of what it watches)."""
         item = self.meta.get(_META_KEY, {}).get(self.controller, {}).get(key)
-        return item is not None and self.now < item["next"]
+        return item is not None and self.now < item["next"] and item.get("seen") == seen
 
     def next_retry(self, keys: set[str]) -> float | None:
         """The earliest pending retry among `keys` (keys of objects that still exist)."""

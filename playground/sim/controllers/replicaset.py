@@ -90,7 +90,7 @@ def unchanged_since_last_sync(
         meta.get("resourceVersion"),
         index.stamp(uid),
         index.stamp("orphans/" + meta.get("namespace", "")),
-        backoff.waiting(uid),
+        backoff.waiting(uid, _seen(rs, index)),
         cluster.clock.now if min_ready else None,
     )
     memo = cluster.cache.setdefault("replicaset-controller/inputs", {})
@@ -108,15 +108,22 @@ def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backo
     pods = claim_pods(cluster, rs, selector, index)
     key = meta["uid"]
     counts = calculate_counts(cluster, rs, pods)
-    if backoff.waiting(key) and counts == _counts(rs.get("status") or {}):
-        return  # a failed sync waits for its retry, unless its pods changed (a watch event)
+    seen = _seen(rs, index)
+    if backoff.waiting(key, seen):
+        return  # a failed sync waits for its retry unless the RS or its pods changed since
     error = None
     if not meta.get("deletionTimestamp"):
+        written = cluster.store.meta["resourceVersion"]
         error = manage_replicas(cluster, rs, pods, index)
+        if cluster.store.meta["resourceVersion"] != written:
+            # upstream counts the pods it saw before acting and fixes the status on the next
+            # sync a moment later; counting the pods after acting saves that round trip
+            pods = [p for p in PodIndex.of(cluster).owned_by(key) if is_pod_active(p)]
+            counts = calculate_counts(cluster, rs, pods)
     if error is None:
         backoff.forget(key)
     else:
-        delay = backoff.failed(key)
+        delay = backoff.failed(key, seen)
         cluster.record(
             NAME,
             rs,
@@ -124,6 +131,16 @@ def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backo
             f"{_human_delay(delay)} (exponential backoff after a failure)",
         )
     update_status(cluster, rs, calculate_status(cluster, rs, pods, error, counts))
+
+
+def _seen(rs: dict, index: PodIndex) -> list:
+    """What a sync of `rs` watches: its own version, its pods, the orphans of its namespace."""
+    meta = rs["metadata"]
+    return [
+        meta.get("resourceVersion"),
+        index.stamp(meta["uid"]),
+        index.stamp("orphans/" + meta.get("namespace", "")),
+    ]
 
 
 def claim_pods(cluster: Cluster, rs: dict, selector, index: PodIndex) -> list[dict]:
