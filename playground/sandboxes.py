@@ -13,15 +13,18 @@ most SANDBOX_MAX_CATCHUP simulated seconds (the rest of the idle time is skipped
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
 import secrets
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels import DEFAULT_CHANNEL_LAYER
+from channels.layers import channel_layers
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -73,10 +76,18 @@ def is_idle(sandbox: Sandbox, wall: datetime | None = None) -> bool:
 
 
 def _catch_up(loaded: Loaded, wall: datetime) -> None:
+    """Fire the timers due up to the current simulated time. The saved cluster was at a
+    fixpoint and only timers change it (Cluster.next_wakeup's contract), so when none is
+    due this costs no reconcile pass at all; the caller reconciles at the end anyway."""
     cluster = loaded.cluster
-    target = sim_time(loaded.sandbox, wall)
-    target = min(target, cluster.clock.now + max_catchup())
-    cluster.run_until(max(target, cluster.clock.now))
+    target = min(sim_time(loaded.sandbox, wall), cluster.clock.now + max_catchup())
+    while True:
+        wake = cluster.next_wakeup()
+        if wake is None or wake > target:
+            break
+        cluster.clock.set(max(wake, cluster.clock.now))
+        cluster.reconcile()
+    cluster.clock.set(max(target, cluster.clock.now))
 
 
 # ---- the one write path -----------------------------------------------------------------------
@@ -147,7 +158,36 @@ def push_changes(sandbox_id: int, saved: Saved) -> None:
         event["full"] = True
     else:
         event["changes"] = changes
-    async_to_sync(get_channel_layer().group_send)(sandbox_group(sandbox_id), event)
+    group_send(sandbox_group(sandbox_id), event)
+
+
+class _Publisher:
+    """One event loop thread per process for group_send: async_to_sync would open a new
+    loop (and a new Redis connection) for every push."""
+
+    def __init__(self) -> None:
+        self.pid = os.getpid()
+        self.loop = asyncio.new_event_loop()
+        # a layer of its own: Redis connections belong to the loop that opened them
+        self.layer = channel_layers.make_backend(DEFAULT_CHANNEL_LAYER)
+        threading.Thread(target=self.loop.run_forever, daemon=True, name="push").start()
+
+    def send(self, group: str, event: dict) -> None:
+        future = asyncio.run_coroutine_threadsafe(self.layer.group_send(group, event), self.loop)
+        future.result(timeout=10)
+
+
+_publisher: _Publisher | None = None
+_publisher_lock = threading.Lock()
+
+
+def group_send(group: str, event: dict) -> None:
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher.pid != os.getpid():  # a forked worker child
+            _publisher = _Publisher()
+        publisher = _publisher
+    publisher.send(group, event)
 
 
 # ---- reconcile (the Celery task's service) -------------------------------------------------------
@@ -266,7 +306,7 @@ def push_full(sandbox_id: int) -> None:
         "timeline": 0,
         "sent": time.time(),
     }
-    async_to_sync(get_channel_layer().group_send)(sandbox_group(sandbox_id), event)
+    group_send(sandbox_group(sandbox_id), event)
 
 
 def sandbox_rename(*, sandbox: Sandbox, name: str) -> Sandbox:

@@ -324,6 +324,13 @@ def _map_fragments(sandbox: Sandbox, changes: list[dict], base: dict) -> list[st
         return [render_to_string(f"{PAGE}#map", ctx)]
     if not (plan["nodes"] or plan["pods"] or plan["workloads"] or plan["services"]):
         return []
+    if not (plan["nodes"] or plan["workloads"] or plan["services"]):
+        # the common case, one pod changed in place: read just those pods
+        badges = pods_by_uid(sandbox, plan["pods"])
+        return [
+            render_to_string(f"{PAGE}#pod", {**base, "pod": pod, "oob": True})
+            for pod in pod_views(badges, sim_time(sandbox))
+        ]
     rows = rows_of(
         sandbox,
         (

