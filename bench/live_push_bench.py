@@ -93,7 +93,6 @@ def cleanup(state: dict) -> None:
     procs.stop_groups(state["procs"], grace=5)
     if state.get("pg_database"):
         import psycopg
-
         from django.db import connections
 
         connections.close_all()
