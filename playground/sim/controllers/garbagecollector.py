@@ -11,7 +11,8 @@ watched graph:
 - Orphan: an owner carrying `orphan` has its ownerReference removed from every dependent,
   then the finalizer.
 Simplified: owners of unknown kinds count as present (upstream retries the REST mapping);
-the cycle-breaking "unblock" patch is not modelled.
+the cycle-breaking "unblock" patch is not modelled; Events are not scanned (they carry no
+ownerReferences in practice and would dominate the pass on a busy cluster).
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ if TYPE_CHECKING:
     from ..cluster import Cluster
 
 NAME = "garbage-collector"
+UNKNOWN_OWNER: dict = {"metadata": {}}
+#: Events are never owners or owned in practice and are the bulk of the store: not scanned
+SKIPPED_KINDS = ("Event",)
 
 
 def _owner_of(cluster: Cluster, obj: dict, ref: dict) -> dict | None:
     """The live owner an ownerReference points at (None when gone or replaced)."""
     rt = REGISTRY.types.get(ref.get("kind", ""))
     if rt is None:
-        return obj  # unknown kind: never treated as dangling
+        return UNKNOWN_OWNER  # unknown kind: never treated as dangling
     ns = obj["metadata"].get("namespace", "") if rt.namespaced else ""
     owner = cluster.store.get(rt.kind, ns, ref.get("name", ""))
     if owner is None or owner["metadata"].get("uid") != ref.get("uid"):
@@ -63,34 +67,56 @@ def _describe(obj: dict) -> str:
 class GarbageCollector(Controller):
     name = NAME
 
+    def __init__(self) -> None:
+        self._owners: dict[tuple, dict | None] = {}  # owner lookups within one pass only
+
     def reconcile(self, cluster: Cluster) -> None:
-        objects = [o for rt in REGISTRY.served() for o in cluster.store.list(rt.kind)]
+        # The collector is a pure function of the stored objects: if nothing was written since
+        # its last pass it would write nothing (the memo is per Cluster, rebuilt when lost).
+        version = cluster.store.meta["resourceVersion"]
+        if cluster.cache.get("gc.version") == version:
+            return
         dependents: dict[str, list[dict]] = {}
-        for obj in objects:
-            for ref in obj["metadata"].get("ownerReferences") or ():
-                dependents.setdefault(ref.get("uid", ""), []).append(obj)
-        for obj in objects:
-            meta = obj["metadata"]
-            if meta.get("ownerReferences") and not meta.get("deletionTimestamp"):
-                self.attempt_to_delete_item(cluster, obj, dependents)
-        for obj in objects:
-            finalizers = obj["metadata"].get("finalizers") or ()
-            if not obj["metadata"].get("deletionTimestamp"):
+        owned: list[dict] = []
+        deleting: list[dict] = []
+        for rt in REGISTRY.served():
+            if rt.kind in SKIPPED_KINDS:
                 continue
+            for obj in cluster.store.list(rt.kind):
+                meta = obj["metadata"]
+                refs = meta.get("ownerReferences")
+                if refs:
+                    for ref in refs:
+                        dependents.setdefault(ref.get("uid", ""), []).append(obj)
+                    if not meta.get("deletionTimestamp"):
+                        owned.append(obj)
+                if meta.get("deletionTimestamp") and meta.get("finalizers"):
+                    deleting.append(obj)
+        self._owners: dict[tuple, dict | None] = {}
+        for obj in owned:
+            self.attempt_to_delete_item(cluster, obj, dependents)
+        for obj in deleting:
+            finalizers = obj["metadata"]["finalizers"]
             own = dependents.get(obj["metadata"].get("uid", ""), [])
             if ORPHAN in finalizers:
                 self.orphan_dependents(cluster, obj, own)
             elif FOREGROUND in finalizers:
                 self.process_deleting_dependents_item(cluster, obj, own)
+        if cluster.store.meta["resourceVersion"] == version:  # a pass that wrote nothing
+            cluster.cache["gc.version"] = version
 
     def attempt_to_delete_item(self, cluster: Cluster, obj: dict,
                                dependents: dict[str, list[dict]]) -> None:
         solid, dangling, waiting = [], [], []
+        ns = obj["metadata"].get("namespace", "")
         for ref in obj["metadata"]["ownerReferences"]:
-            owner = _owner_of(cluster, obj, ref)
+            key = (ns, ref.get("kind"), ref.get("name"), ref.get("uid"))
+            if key not in self._owners:
+                self._owners[key] = _owner_of(cluster, obj, ref)
+            owner = self._owners[key]
             if owner is None:
                 dangling.append(ref)
-            elif owner is not obj and _waiting_for_dependents(owner):
+            elif owner is not UNKNOWN_OWNER and _waiting_for_dependents(owner):
                 waiting.append(ref)
             else:
                 solid.append(ref)
