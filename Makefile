@@ -43,12 +43,14 @@ run: $(RUNTIME_STAMP)
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
-# Benchmarks measure; they never fail the build.
+# Benchmarks measure; they never fail the build (nor hang it: BENCH_TIMEOUT seconds each).
+BENCH_TIMEOUT ?= 900
 bench: $(RUNTIME_STAMP)
 	@scripts="$(wildcard bench/*.py)"; \
 	if [ -z "$$scripts" ]; then echo "no benchmarks in bench/ yet"; fi; \
+	limit=$$(command -v timeout >/dev/null && echo "timeout $(BENCH_TIMEOUT)"); \
 	for script in $$scripts; do \
-		PYTHONPATH=. $(BIN)/python $$script || echo "# $$script failed (ignored)"; \
+		PYTHONPATH=. $$limit $(BIN)/python $$script || echo "# $$script failed or timed out (ignored)"; \
 	done
 
 lint: $(DEV_STAMP)

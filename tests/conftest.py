@@ -25,7 +25,6 @@ import pytest
 from devtools import procs
 from devtools import redis as local_redis
 
-REPO = Path(__file__).resolve().parent.parent
 _private_redis: subprocess.Popen | None = None
 
 
