@@ -10,6 +10,7 @@ from __future__ import annotations
 from playground.sim import Cluster
 from playground.sim.controllers.endpoints import EndpointsController
 from playground.sim.controllers.endpointslice import EndpointSliceController
+from playground.sim.controllers.endpointslicemirroring import EndpointSliceMirroringController
 from playground.sim.controllers.service import KubernetesServiceController, ServiceController
 from playground.sim.objects import format_time
 
@@ -19,7 +20,8 @@ NODE_INDEX = {"cp-1": 0, "worker-1": 1, "worker-2": 2, "worker-3": 3}
 def net_cluster(seed: int = 0, workers: int = 2) -> Cluster:
     """A default cluster whose control loops are only the networking ones."""
     c = Cluster.new(seed=seed, workers=workers)
-    c.controllers = [EndpointsController(), EndpointSliceController(), ServiceController(),
+    c.controllers = [EndpointsController(), EndpointSliceController(),
+                     EndpointSliceMirroringController(), ServiceController(),
                      KubernetesServiceController()]
     # a running CoreDNS replica, so that kube-dns (10.96.0.10) has a ready endpoint
     pod(c, "coredns-test-0", namespace="kube-system", labels={"k8s-app": "kube-dns"},

@@ -149,7 +149,9 @@ def test_selectorless_service_is_left_alone():
     ep = c.api.get("endpoints", "ext")
     assert ep["subsets"][0]["addresses"] == [{"ip": "192.168.1.50"}]
     assert "labels" not in ep["metadata"]
-    assert slices_of(c, "ext") == []
+    # only the mirroring controller makes a slice of it, never the EndpointSlice controller
+    assert [s["metadata"]["labels"]["endpointslice.kubernetes.io/managed-by"]
+            for s in slices_of(c, "ext")] == ["endpointslicemirroring-controller.k8s.io"]
 
 
 def test_service_deleted_takes_its_endpoints():
@@ -205,3 +207,34 @@ def test_readiness_change_moves_address():
     [s] = slices_of(c, "web")
     assert {e["targetRef"]["name"]: e["conditions"]["ready"] for e in s["endpoints"]} == {
         "web-0": False, "web-1": True}
+
+
+def test_hand_written_endpoints_are_mirrored_into_slices():
+    c = net_cluster()
+    service(c, "db", ports=[{"port": 5432}])
+    pod(c, "pg", image="postgres:16", ip_host=99)
+    c.api.create({"apiVersion": "v1", "kind": "Endpoints",
+                  "metadata": {"name": "db", "labels": {"team": "data"}},
+                  "subsets": [{"addresses": [{"ip": "10.244.1.99"}],
+                               "notReadyAddresses": [{"ip": "10.244.2.7"}],
+                               "ports": [{"port": 5432}]}]})
+    c.reconcile()
+    [s] = slices_of(c, "db")
+    ep = c.api.get("endpoints", "db")
+    assert s["metadata"]["name"].startswith("db-")
+    assert s["metadata"]["labels"] == {
+        "team": "data", "kubernetes.io/service-name": "db",
+        "endpointslice.kubernetes.io/managed-by": "endpointslicemirroring-controller.k8s.io"}
+    assert s["metadata"]["ownerReferences"][0]["kind"] == "Endpoints"
+    assert s["metadata"]["ownerReferences"][0]["uid"] == ep["metadata"]["uid"]
+    assert s["ports"] == [{"name": "", "port": 5432, "protocol": "TCP"}]
+    assert [(e["addresses"], e["conditions"]) for e in s["endpoints"]] == [
+        (["10.244.1.99"], {"ready": True}), (["10.244.2.7"], {"ready": False})]
+    rv = c.store.meta["resourceVersion"]
+    c.reconcile()
+    assert c.store.meta["resourceVersion"] == rv
+    c.api.delete("endpoints", "db")
+    c.reconcile()
+    assert slices_of(c, "db") == []
+    # the apiserver's own Endpoints carry skip-mirror: only its hand-made slice exists
+    assert [s["metadata"]["name"] for s in slices_of(c, "kubernetes")] == ["kubernetes"]

@@ -162,3 +162,16 @@ def test_kubernetes_service_reaches_the_apiserver():
     assert resp.status == 403
     assert '"message": "forbidden: User \\"system:anonymous\\" cannot get path \\"/\\""' in (
         resp.body)
+
+
+def test_selectorless_service_with_manual_endpoints_carries_traffic():
+    c = net_cluster()
+    service(c, "legacy", ports=[{"port": 80, "targetPort": 8080}])
+    pod(c, "backend", image="gcr.io/google-samples/hello-app:1.0", ip_host=77)
+    c.api.create({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "legacy"},
+                  "subsets": [{"addresses": [{"ip": "10.244.1.77"}],
+                               "ports": [{"port": 8080}]}]})
+    cl = client(c)
+    c.reconcile()
+    resp = request(c, cl, "legacy")
+    assert resp.ok and resp.body.endswith("Hostname: backend\n")

@@ -24,6 +24,7 @@ MODULES = (
     "podgc",
     "endpoints",
     "endpointslice",
+    "endpointslicemirroring",
     "service",
 )
 
