@@ -78,7 +78,11 @@ def default_volume(vol: dict) -> None:
 
 
 def default_pod_spec(spec: dict) -> None:
-    """SetDefaults_PodSpec (what every pod template gets)."""
+    """SetDefaults_PodSpec (what every pod template gets). Malformed lists are refused
+    first, as JSON decoding would."""
+    from .podvalidation import check_pod_spec_types
+
+    check_pod_spec_types(spec)
     if not spec.get("dnsPolicy"):
         spec["dnsPolicy"] = "ClusterFirst"
     if not spec.get("restartPolicy"):

@@ -16,6 +16,7 @@ from typing import Any
 
 from . import labels as labelsel
 from .errors import (
+    BadRequest,
     FieldError,
     GoValue,
     duplicate,
@@ -104,8 +105,13 @@ def _choice(value: Any, path: str, allowed: list[str]) -> list[FieldError]:
 
 def validate_pod_spec(spec: Any, path: str = "spec") -> list[FieldError]:
     """ValidatePodSpec, in Go's order of checks."""
+    if spec is None:
+        spec = {}
     if not isinstance(spec, dict):
-        return [required(path)]
+        owner = "Pod" if path == "spec" else "PodTemplateSpec"
+        raise BadRequest(f"json: cannot unmarshal {json_type(spec)} into Go struct field "
+                         f"{owner}.spec of type v1.PodSpec")
+    check_pod_spec_types(spec)
     volumes, errs = validate_volumes(spec.get("volumes") or [], f"{path}.volumes")
     errs += validate_containers(spec.get("containers") or [], volumes, f"{path}.containers")
     errs += validate_init_containers(spec.get("initContainers") or [], spec.get("containers") or [],
@@ -133,11 +139,54 @@ def validate_pod_spec(spec: Any, path: str = "spec") -> list[FieldError]:
     return errs
 
 
+_LIST_TYPES = {"containers": "[]v1.Container", "initContainers": "[]v1.Container",
+               "volumes": "[]v1.Volume", "tolerations": "[]v1.Toleration"}
+
+
+_CONTAINER_LIST_TYPES = {"ports": "[]v1.ContainerPort", "env": "[]v1.EnvVar",
+                         "volumeMounts": "[]v1.VolumeMount"}
+
+
+def check_pod_spec_types(spec: Any) -> None:
+    """What JSON decoding refuses before defaulting and validation (a BadRequest upstream)."""
+    if not isinstance(spec, dict):
+        return
+    _check_lists(spec, _LIST_TYPES, "PodSpec.spec")
+    for key in ("containers", "initContainers"):
+        for ctr in spec.get(key) or ():
+            _check_lists(ctr, _CONTAINER_LIST_TYPES, f"Container.spec.{key}")
+
+
+def _check_lists(obj: dict, types: dict[str, str], where: str) -> None:
+    for key, go_type in types.items():
+        value = obj.get(key)
+        if value is not None and not isinstance(value, list):
+            raise BadRequest(f"json: cannot unmarshal {json_type(value)} into Go struct field "
+                             f"{where}.{key} of type {go_type}")
+        for item in value or ():
+            if not isinstance(item, dict):
+                raise BadRequest(f"json: cannot unmarshal {json_type(item)} into Go struct field "
+                                 f"{where}.{key} of type {go_type[2:]}")
+
+
+def json_type(value: Any) -> str:
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "array" if isinstance(value, list) else "object"
+
+
 def validate_volumes(volumes: list, path: str) -> tuple[set[str], list[FieldError]]:
     names: set[str] = set()
     errs: list[FieldError] = []
     for i, vol in enumerate(volumes):
         p = f"{path}[{i}]"
+        if not isinstance(vol, dict):
+            errs.append(invalid(p, GoValue(repr(vol)), "must be an object"))
+            continue
         own = _validate_volume_source(vol, p)
         name = vol.get("name") or ""
         own += [required(f"{p}.name")] if not name else _dns_label(name, f"{p}.name")
@@ -172,6 +221,9 @@ def validate_containers(containers: list, volumes: set[str], path: str) -> list[
     seen: set[str] = set()
     for i, ctr in enumerate(containers):
         p = f"{path}[{i}]"
+        if not isinstance(ctr, dict):
+            errs.append(invalid(p, GoValue(repr(ctr)), "must be an object"))
+            continue
         errs += validate_container_common(ctr, volumes, p)
         name = ctr.get("name") or ""
         if name in seen:
@@ -190,6 +242,9 @@ def validate_init_containers(inits: list, containers: list, volumes: set[str],
     seen = {c.get("name") for c in containers}
     for i, ctr in enumerate(inits):
         p = f"{path}[{i}]"
+        if not isinstance(ctr, dict):
+            errs.append(invalid(p, GoValue(repr(ctr)), "must be an object"))
+            continue
         errs += validate_container_common(ctr, volumes, p)
         name = ctr.get("name") or ""
         if name in seen:
@@ -375,10 +430,18 @@ def _go_toleration(t: dict) -> str:
 # ---- templates ---------------------------------------------------------------------------------
 
 
+def _template_dict(template: Any) -> dict:
+    if template is None:
+        return {}
+    if not isinstance(template, dict):
+        raise BadRequest(f"json: cannot unmarshal {json_type(template)} into Go struct field "
+                         "spec.template of type v1.PodTemplateSpec")
+    return template
+
+
 def validate_pod_template_spec(template: Any, path: str = "spec.template") -> list[FieldError]:
     """ValidatePodTemplateSpec: note Go validates template labels at `<path>.labels`."""
-    if not isinstance(template, dict):
-        return [required(path)]
+    template = _template_dict(template)
     meta = template.get("metadata") or {}
     errs = validate_labels(meta.get("labels"), f"{path}.labels")
     errs += validate_annotations(meta.get("annotations"), f"{path}.annotations")
@@ -389,8 +452,7 @@ def validate_pod_template_spec(template: Any, path: str = "spec.template") -> li
 def validate_pod_template_for_workload(template: Any, selector: dict | None,
                                        path: str = "spec.template") -> list[FieldError]:
     """ValidatePodTemplateSpecForReplicaSet (apps validation)."""
-    if not isinstance(template, dict):
-        return [required(path)]
+    template = _template_dict(template)
     errs: list[FieldError] = []
     tmpl_labels = (template.get("metadata") or {}).get("labels")
     parsed = labelsel.from_label_selector(selector)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..defaults import default_deployment
 from ..errors import (
+    BadRequest,
     FieldError,
     GoValue,
     forbidden,
@@ -24,6 +25,7 @@ from ..errors import (
     not_supported,
     required,
 )
+from ..podvalidation import json_type
 from ..resources import ResourceType, Strategy, register
 from ..validation import (
     is_int,
@@ -127,7 +129,8 @@ def validate_rolling_update(rolling: dict, path: str) -> list[FieldError]:
 def validate_deployment_spec(spec: Any) -> list[FieldError]:
     """ValidateDeploymentSpec, in Go's order."""
     if not isinstance(spec, dict):
-        return [required("spec")]
+        raise BadRequest(f"json: cannot unmarshal {json_type(spec)} into Go struct field "
+                         "Deployment.spec of type v1.DeploymentSpec")
     errs = validate_nonnegative(spec.get("replicas"), "spec.replicas")
     errs += validate_selector_and_template(spec, "deployment")
     errs += validate_strategy(spec.get("strategy"))
@@ -150,7 +153,9 @@ class DeploymentStrategy(Strategy):
         obj["status"] = {}
 
     def default(self, obj, cluster):
-        if isinstance(obj.get("spec"), dict) or "spec" not in obj:
+        if obj.get("spec") is None:
+            obj["spec"] = {}
+        if isinstance(obj["spec"], dict):
             default_deployment(obj)
 
     def validate(self, obj, cluster):

@@ -25,7 +25,9 @@ class PodStrategy(Strategy):
     status_subresource = True
 
     def default(self, obj, cluster):
-        if isinstance(obj.get("spec"), dict) or "spec" not in obj:
+        if obj.get("spec") is None:
+            obj["spec"] = {}
+        if isinstance(obj["spec"], dict):
             default_pod(obj)
 
     def admit(self, obj, old, cluster):

@@ -64,13 +64,15 @@ def admit_service_account(pod: dict, cluster: Cluster) -> None:
 
 def _mount_token(spec: dict, cluster: Cluster) -> None:
     volumes = spec.get("volumes") or []
-    existing = next((v["name"] for v in volumes
-                     if str(v.get("name", "")).startswith(API_ACCESS_VOLUME_PREFIX)), None)
+    existing = next((v["name"] for v in volumes if isinstance(v, dict)
+                     and str(v.get("name", "")).startswith(API_ACCESS_VOLUME_PREFIX)), None)
     name = existing or API_ACCESS_VOLUME_PREFIX + cluster.rand.string(5)
     mount = {"mountPath": SA_MOUNT_PATH, "name": name, "readOnly": True}
     needed = False
     for key in ("initContainers", "containers"):
         for ctr in spec.get(key) or ():
+            if not isinstance(ctr, dict):
+                continue
             mounts = ctr.get("volumeMounts") or []
             if any(m.get("mountPath") == SA_MOUNT_PATH for m in mounts):
                 continue
@@ -112,6 +114,8 @@ def qos_class(spec: dict) -> str:
     guaranteed = True
     for key in ("initContainers", "containers"):
         for ctr in spec.get(key) or ():
+            if not isinstance(ctr, dict):
+                continue
             res = ctr.get("resources") or {}
             _add(requests, res.get("requests") or {})
             found = _add(limits, res.get("limits") or {})

@@ -8,7 +8,8 @@ Models SetDefaults_ReplicaSet, ValidateReplicaSetSpec (which, upstream, also say
 from __future__ import annotations
 
 from ..defaults import default_replicaset
-from ..errors import required
+from ..errors import BadRequest
+from ..podvalidation import json_type
 from ..resources import ResourceType, Strategy, register
 from ..validation import validate_nonnegative
 from .deployment import validate_selector_and_template, validate_selector_immutable
@@ -16,7 +17,8 @@ from .deployment import validate_selector_and_template, validate_selector_immuta
 
 def validate_replicaset_spec(spec) -> list:
     if not isinstance(spec, dict):
-        return [required("spec")]
+        raise BadRequest(f"json: cannot unmarshal {json_type(spec)} into Go struct field "
+                         "ReplicaSet.spec of type v1.ReplicaSetSpec")
     errs = validate_nonnegative(spec.get("replicas"), "spec.replicas")
     errs += validate_nonnegative(spec.get("minReadySeconds"), "spec.minReadySeconds")
     errs += validate_selector_and_template(spec, "deployment")
@@ -31,7 +33,9 @@ class ReplicaSetStrategy(Strategy):
         obj["status"] = {"replicas": 0}
 
     def default(self, obj, cluster):
-        if isinstance(obj.get("spec"), dict) or "spec" not in obj:
+        if obj.get("spec") is None:
+            obj["spec"] = {}
+        if isinstance(obj["spec"], dict):
             default_replicaset(obj)
 
     def validate(self, obj, cluster):
