@@ -35,6 +35,13 @@ class EndpointsController(Controller):
     name = "endpoint-controller"
 
     def reconcile(self, cluster: Cluster) -> None:
+        if util.nothing_changed(cluster, "net.pass.endpoints"):
+            return
+        self.sync_all(cluster)
+        util.mark_pass(cluster, "net.pass.endpoints")
+
+    def sync_all(self, cluster: Cluster) -> None:
+        util.index_pods(cluster)
         services = {}
         for svc in cluster.store.list("Service"):
             meta = svc["metadata"]

@@ -19,17 +19,21 @@ HEADLESS_LABEL = "service.kubernetes.io/headless"
 
 
 def pods_by_label(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
-    """(namespace, label key, value) -> pods; rebuilt when the store moved on."""
-    rv = cluster.store.meta["resourceVersion"]
-    cached = cluster.cache.get("net.pods_by_label")
-    if cached and cached[0] == rv:
-        return cached[1]
+    """(namespace, label key, value) -> pods. Built once per controller pass (see
+    `index_pods`); a controller's own writes never touch pods, so it stays valid."""
+    index = cluster.cache.get("net.pods_by_label")
+    if index is None:
+        index = index_pods(cluster)
+    return index
+
+
+def index_pods(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
     index: dict[tuple[str, str, str], list[dict]] = {}
     for pod in cluster.store.list("Pod"):
         ns = pod["metadata"].get("namespace", "")
-        for key, value in (pod["metadata"].get("labels") or {}).items():
-            index.setdefault((ns, key, value), []).append(pod)
-    cluster.cache["net.pods_by_label"] = (rv, index)
+        for item in (pod["metadata"].get("labels") or {}).items():
+            index.setdefault((ns, *item), []).append(pod)
+    cluster.cache["net.pods_by_label"] = index
     return index
 
 
@@ -113,3 +117,20 @@ def fingerprint(svc: dict, pods: list[dict], extra: tuple = ()) -> tuple:
     """What a Service's endpoints depend on: skip recomputing when nothing moved."""
     return (svc["metadata"]["resourceVersion"],
             tuple(p["metadata"]["resourceVersion"] for p in pods), extra)
+
+
+NETWORK_KINDS = frozenset({"Pod", "Service", "Node", "Endpoints", "EndpointSlice", "Namespace"})
+
+
+def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_KINDS) -> bool:
+    """True when no object of `kinds` was written since this controller's last full pass
+    (read from the store's change log; a drained or replaced log means "changed")."""
+    changes = cluster.store.changes
+    mark = cluster.cache.get(key)
+    if not mark or mark[0] is not changes or mark[1] > len(changes):
+        return False
+    return not any(ch.kind in kinds for ch in changes[mark[1]:])
+
+
+def mark_pass(cluster: Cluster, key: str) -> None:
+    cluster.cache[key] = (cluster.store.changes, len(cluster.store.changes))

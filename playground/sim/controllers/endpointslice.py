@@ -36,6 +36,13 @@ class EndpointSliceController(Controller):
     name = "endpointslice-controller"
 
     def reconcile(self, cluster: Cluster) -> None:
+        if util.nothing_changed(cluster, "net.pass.endpointslice"):
+            return
+        self.sync_all(cluster)
+        util.mark_pass(cluster, "net.pass.endpointslice")
+
+    def sync_all(self, cluster: Cluster) -> None:
+        util.index_pods(cluster)
         owned = self.owned_slices(cluster)
         nodes = {n["metadata"]["name"]: n for n in cluster.store.list("Node")}
         live = set()

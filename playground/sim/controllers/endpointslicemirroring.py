@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..errors import ApiError
 from ..objects import owner_reference
 from .base import Controller
+from .endpoints_util import mark_pass, nothing_changed
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -32,6 +33,12 @@ class EndpointSliceMirroringController(Controller):
     name = "endpointslicemirroring-controller"
 
     def reconcile(self, cluster: Cluster) -> None:
+        if nothing_changed(cluster, "net.pass.mirroring"):
+            return
+        self.sync_all(cluster)
+        mark_pass(cluster, "net.pass.mirroring")
+
+    def sync_all(self, cluster: Cluster) -> None:
         owned: dict[tuple[str, str], list[dict]] = {}
         for s in cluster.store.list("EndpointSlice"):
             labels = s["metadata"].get("labels") or {}

@@ -22,6 +22,7 @@ from .. import networking_bootstrap as nb
 from ..errors import ApiError
 from ..objects import clone, get_path
 from .base import Controller
+from .endpoints_util import mark_pass, nothing_changed
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -40,6 +41,12 @@ class ServiceController(Controller):
     name = "service-controller"
 
     def reconcile(self, cluster: Cluster) -> None:
+        if nothing_changed(cluster, "net.pass.service", frozenset({"Service"})):
+            return
+        self.sync_all(cluster)
+        mark_pass(cluster, "net.pass.service")
+
+    def sync_all(self, cluster: Cluster) -> None:
         services = sorted(cluster.store.list("Service"),
                           key=lambda s: s["metadata"]["creationTimestamp"])
         used = {ip for s in services if s["spec"].get("type") == "LoadBalancer"
