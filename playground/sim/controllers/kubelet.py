@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ..kinds.internal import internal_object
 from ..objects import clone, format_time, get_path, parse_time
 from ..scheduling import is_terminal, node_internal_ip
-from . import kubelet_env
+from . import kubelet_env, pass_memo
 from .base import Controller
 from .kubelet_runtime import SANDBOX_SECONDS, ContainerRunner
 from .kubelet_status import container_status, get_phase, pod_conditions
@@ -46,31 +46,49 @@ class Kubelet(Controller):
     name = NAME
 
     def reconcile(self, cluster: Cluster) -> None:
+        if pass_memo.can_skip(cluster, NAME):
+            return
+        self.full_pass(cluster)
+        pass_memo.remember(cluster, NAME, self.next_wakeup(cluster))
+
+    def full_pass(self, cluster: Cluster) -> None:
         now = cluster.clock.now
         store = cluster.store
-        by_node: dict[str, list[dict]] = {}
-        for pod in store.list("Pod"):
-            node = get_path(pod, "spec", "nodeName")
-            if node:
-                by_node.setdefault(node, []).append(pod)
-        runtimes = {r["metadata"]["name"]: r for r in store.list("PodRuntime")}
-        seen: set[str] = set()
+        nodes: dict[str, tuple[dict, dict]] = {}
         for node in store.list("Node"):
             name = node["metadata"]["name"]
             state = store.get("KubeletState", "", name)
             if state is None:
                 state = cluster.api.create(new_kubelet_state(name, now), actor=NAME)
-            pods = by_node.get(name, [])
-            seen.update(runtime_name(p) for p in pods)
-            if not kubelet_running(state):
+            if kubelet_running(state):
+                nodes[name] = (node, self.sync_node(cluster, node, state))
+        due: dict[str, list[dict]] = {}
+        matched = 0
+        for pod in store.list("Pod"):
+            node_name = (pod.get("spec") or {}).get("nodeName")
+            if not node_name:
                 continue
-            self.sync_node(cluster, node, state)
-            NodeSync(cluster, node, state, runtimes).run(pods)
-        for rname, rt in runtimes.items():
-            if rname not in seen and _pod_gone(store, rt):
-                cluster.api.delete("PodRuntime", rname, actor=NAME)
+            meta = pod["metadata"]
+            rt = store.get("PodRuntime", "", f"{meta.get('namespace', 'default')}/{meta['name']}")
+            if rt is not None and rt["state"].get("podUID") == meta.get("uid"):
+                matched += 1
+                if _in_sync(rt["state"], meta["resourceVersion"], now):
+                    continue  # the common case: nothing changed, no timer due
+            if node_name in nodes:
+                due.setdefault(node_name, []).append(pod)
+        for node_name, pods in due.items():
+            node, state = nodes[node_name]
+            NodeSync(cluster, node, state).run(pods)
+        runtimes = store.list("PodRuntime")
+        if len(runtimes) > matched:
+            for rt in runtimes:
+                if _pod_gone(store, rt):
+                    cluster.api.delete("PodRuntime", rt["metadata"]["name"], actor=NAME)
 
     def next_wakeup(self, cluster: Cluster) -> float | None:
+        hit, value = pass_memo.cached_wakeup(cluster, NAME)
+        if hit:
+            return value
         best: float | None = None
         store = cluster.store
         for rt in store.list("PodRuntime"):
@@ -80,11 +98,11 @@ class Kubelet(Controller):
             state = store.get("KubeletState", "", rt["state"].get("node", ""))
             if kubelet_running(state) and (best is None or t < best):
                 best = t
-        return best
+        return pass_memo.remember_wakeup(cluster, NAME, best)
 
     # ---- the node's own status -----------------------------------------------------------
 
-    def sync_node(self, cluster: Cluster, node: dict, state: dict) -> None:
+    def sync_node(self, cluster: Cluster, node: dict, state: dict) -> dict:
         name = node["metadata"]["name"]
         now = cluster.clock.now
         conds = get_path(node, "status", "conditions", default=[]) or []
@@ -104,7 +122,8 @@ class Kubelet(Controller):
                           component=NAME, host=name)
             updated = clone(state)
             updated["reportedUnschedulable"] = unschedulable
-            cluster.api.update(updated, actor=NAME)
+            state = cluster.api.update(updated, actor=NAME)
+        return state
 
 
 def new_kubelet_state(node: str, now: float) -> dict:
@@ -126,6 +145,11 @@ def healthy_conditions(old: list[dict], now: float) -> list[dict]:
     return fresh
 
 
+def _in_sync(st: dict, pod_rv: str, now: float) -> bool:
+    nxt = st.get("next")
+    return st.get("podRV") == pod_rv and not st.get("blocked") and (nxt is None or nxt > now)
+
+
 def _pod_gone(store, rt: dict) -> bool:
     ns, _, name = rt["metadata"]["name"].partition("/")
     pod = store.get("Pod", ns, name)
@@ -136,14 +160,13 @@ def _pod_gone(store, rt: dict) -> bool:
 class NodeSync:
     """One pass of one node's kubelet over its pods."""
 
-    def __init__(self, cluster: Cluster, node: dict, state: dict, runtimes: dict[str, dict]):
+    def __init__(self, cluster: Cluster, node: dict, state: dict):
         self.cluster = cluster
         self.node = node
         self.node_name = node["metadata"]["name"]
         self.state = state
         self.work: dict | None = None  # a clone of state, made when something changes it
         self.used_ips: set[str] | None = None
-        self.runtimes = runtimes
         self.now = cluster.clock.now
         self.actor = f"kubelet on {self.node_name}"
 
@@ -162,7 +185,7 @@ class NodeSync:
 
     def sync_pod(self, pod: dict) -> None:
         rname = runtime_name(pod)
-        stored = self.runtimes.get(rname)
+        stored = self.cluster.store.get("PodRuntime", "", rname)
         uid = pod["metadata"].get("uid")
         if stored is not None and stored["state"].get("podUID") == uid:
             st = stored["state"]
@@ -254,7 +277,6 @@ class NodeSync:
         rname = runtime_name(pod)
         if self.cluster.store.get("PodRuntime", "", rname) is not None:
             self.cluster.api.delete("PodRuntime", rname, actor=NAME)
-            self.runtimes.pop(rname, None)
 
     # ---- status, events, bookkeeping -----------------------------------------------------
 
@@ -296,13 +318,9 @@ class NodeSync:
         if stored is None or stored["state"].get("podUID") != rt["podUID"]:
             if stored is not None:
                 self.cluster.api.delete("PodRuntime", rname, actor=NAME)
-            obj = self.cluster.api.create(internal_object("PodRuntime", rname, state=rt),
-                                          actor=NAME)
+            self.cluster.api.create(internal_object("PodRuntime", rname, state=rt), actor=NAME)
         elif stored["state"] != rt:
-            obj = self.cluster.api.update({**stored, "state": rt}, actor=NAME)
-        else:
-            return
-        self.runtimes[rname] = obj
+            self.cluster.api.update({**stored, "state": rt}, actor=NAME)
 
     def allocate_ip(self, pod: dict) -> str:
         """host-local IPAM: the next free address after the last one handed out."""
@@ -325,7 +343,7 @@ class NodeSync:
 
     def ips_in_use(self, prefix: str) -> set[str]:
         used = set()
-        for rt in self.runtimes.values():
+        for rt in self.cluster.store.list("PodRuntime"):
             st = rt["state"]
             if st.get("node") == self.node_name and st.get("podIP", "").startswith(prefix + "."):
                 ns, _, name = rt["metadata"]["name"].partition("/")

@@ -132,13 +132,18 @@ class ContainerRunner:
         self.events.append(("Normal", "Pulling", f'Pulling image "{self.image}"', self.name))
         busy = max(float(self.node.get("pullBusyUntil", 0.0)), now)
         if info is None:
-            done = busy + FAILED_PULL_SECONDS
-        elif cached_at is not None and cached_at <= busy:
-            done = busy + MANIFEST_SECONDS
+            begin, done = busy, busy + FAILED_PULL_SECONDS
+            self.node["pullBusyUntil"] = done
+        elif cached_at is not None and cached_at > now:
+            begin, done = now, cached_at  # the same image is on its way: share that pull
+        elif cached_at is not None:
+            begin, done = now, now + MANIFEST_SECONDS  # Always: only the manifest again
         else:
+            begin = busy
             done = busy + round(info.pull_seconds * (0.85 + 0.3 * self.jitter()), 3)
-        self.node["pullBusyUntil"] = done
-        r.update(stage="pulling", pullStart=now, pullBegin=busy, pullDone=done,
+            self.node["pullBusyUntil"] = done
+            self.node.setdefault("images", {})[info.reference] = done
+        r.update(stage="pulling", pullStart=now, pullBegin=begin, pullDone=done,
                  pullNote="pull" if info else "fail")
         return True
 
@@ -166,7 +171,8 @@ class ContainerRunner:
             return self._pull_failed(now)
         if r.get("pullNote") == "pull":
             took, waited = r["pullDone"] - r["pullBegin"], r["pullDone"] - r["pullStart"]
-            self.node.setdefault("images", {})[info.reference] = r["pullDone"]
+            cache = self.node.setdefault("images", {})
+            cache[info.reference] = min(cache.get(info.reference, r["pullDone"]), r["pullDone"])
             self.events.append(("Normal", "Pulled", (
                 f'Successfully pulled image "{self.image}" in {format_duration(took)} '
                 f"({format_duration(waited)} including waiting). Image size: {info.size_bytes} "

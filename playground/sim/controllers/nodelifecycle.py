@@ -31,6 +31,7 @@ from ..scheduling import (
     tolerates,
     tolerations_of,
 )
+from . import pass_memo
 from .base import Controller
 from .scheduler import set_condition
 
@@ -41,6 +42,7 @@ NODE_MONITOR_GRACE_PERIOD = 50.0
 NODE_CONTROLLER = "node-controller"
 TAINT_EVICTION = "taint-eviction-controller"
 CONDITION_TYPES = ("MemoryPressure", "DiskPressure", "PIDPressure", "Ready")
+MANAGED_TAINTS = (NOT_READY, UNREACHABLE, UNSCHEDULABLE)
 
 
 def stopped_at(cluster: Cluster, node_name: str) -> float | None:
@@ -63,6 +65,12 @@ class NodeLifecycleController(Controller):
     name = NODE_CONTROLLER
 
     def reconcile(self, cluster: Cluster) -> None:
+        if pass_memo.can_skip(cluster, self.name):
+            return
+        self.full_pass(cluster)
+        pass_memo.remember(cluster, self.name, self.next_wakeup(cluster))
+
+    def full_pass(self, cluster: Cluster) -> None:
         pods: dict[str, list[dict]] | None = None
         for node in cluster.store.list("Node"):
             node = self.monitor_node_health(cluster, node)
@@ -101,8 +109,12 @@ class NodeLifecycleController(Controller):
         return node
 
     def sync_taints(self, cluster: Cluster, node: dict) -> None:
-        now = format_time(cluster.clock.now)
         ready = node_ready_status(node)
+        spec = node.get("spec") or {}
+        if ready == "True" and not spec.get("unschedulable") and not any(
+                t.get("key") in MANAGED_TAINTS for t in spec.get("taints") or ()):
+            return  # the common case: a healthy, schedulable node
+        now = format_time(cluster.clock.now)
         condition_key = {"Unknown": UNREACHABLE, "False": NOT_READY}.get(ready)
         wanted: list[dict] = []
         if condition_key:
@@ -110,9 +122,8 @@ class NodeLifecycleController(Controller):
                        {"effect": "NoExecute", "key": condition_key}]
         if get_path(node, "spec", "unschedulable"):
             wanted.append({"effect": "NoSchedule", "key": UNSCHEDULABLE})
-        managed = (NOT_READY, UNREACHABLE, UNSCHEDULABLE)
         current = taints_of(node)
-        kept = [t for t in current if t.get("key") not in managed or _same_taint(t, wanted)]
+        kept = [t for t in current if t.get("key") not in MANAGED_TAINTS or _same_taint(t, wanted)]
         added = [dict(w, timeAdded=now) for w in wanted
                  if not any(_same_taint(t, [w]) for t in current)]
         if not added and len(kept) == len(current):
@@ -198,6 +209,12 @@ class TaintEvictionController(Controller):
     name = TAINT_EVICTION
 
     def reconcile(self, cluster: Cluster) -> None:
+        if pass_memo.can_skip(cluster, self.name):
+            return
+        self.full_pass(cluster)
+        pass_memo.remember(cluster, self.name, self.next_wakeup(cluster))
+
+    def full_pass(self, cluster: Cluster) -> None:
         now = cluster.clock.now
         for node, pod, when in self._candidates(cluster):
             if when <= now:

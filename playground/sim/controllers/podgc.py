@@ -15,8 +15,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..kinds.internal import internal_object
-from ..objects import clone, get_path, is_deleting
+from ..objects import clone, get_path
 from ..scheduling import OUT_OF_SERVICE, node_ready_status, taints_of
+from . import pass_memo
 from .base import Controller
 from .scheduler import set_condition
 
@@ -32,18 +33,24 @@ class PodGCController(Controller):
     name = NAME
 
     def reconcile(self, cluster: Cluster) -> None:
+        if pass_memo.can_skip(cluster, self.name):
+            return
+        self.full_pass(cluster)
+        pass_memo.remember(cluster, self.name, self.next_wakeup(cluster))
+
+    def full_pass(self, cluster: Cluster) -> None:
         nodes = {n["metadata"]["name"]: n for n in cluster.store.list("Node")}
         missing: dict[str, list[dict]] = {}
         for pod in cluster.store.list("Pod"):
-            node_name = get_path(pod, "spec", "nodeName")
+            node_name = (pod.get("spec") or {}).get("nodeName")
             if not node_name:
-                if is_deleting(pod):
+                if pod["metadata"].get("deletionTimestamp"):
                     self.force_delete(cluster, pod, None, "pod was never scheduled")
                 continue
             node = nodes.get(node_name)
             if node is None:
                 missing.setdefault(node_name, []).append(pod)
-            elif is_deleting(pod) and out_of_service(node):
+            elif pod["metadata"].get("deletionTimestamp") and out_of_service(node):
                 self.force_delete(cluster, pod, None,
                                   f"node {node_name} is out of service")
         self.gc_orphaned(cluster, missing)

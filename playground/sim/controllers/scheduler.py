@@ -32,6 +32,7 @@ from ..scheduling import (
     tolerated,
     tolerations_of,
 )
+from . import pass_memo
 from . import scheduler_volumes as volumes
 from .base import Controller
 
@@ -102,6 +103,12 @@ class Scheduler(Controller):
     name = NAME
 
     def reconcile(self, cluster: Cluster) -> None:
+        if pass_memo.can_skip(cluster, self.name):
+            return
+        self.full_pass(cluster)
+        pass_memo.remember(cluster, self.name, self.next_wakeup(cluster))
+
+    def full_pass(self, cluster: Cluster) -> None:
         pending = [p for p in cluster.store.list("Pod") if _wants_scheduling(p)]
         if not pending:
             return
@@ -178,8 +185,9 @@ def bind(cluster: Cluster, pod: dict, actor: str) -> dict:
 
 def _wants_scheduling(pod: dict) -> bool:
     spec = pod.get("spec") or {}
-    return (not spec.get("nodeName") and not is_deleting(pod) and not is_terminal(pod)
-            and (spec.get("schedulerName") or NAME) == NAME)
+    if spec.get("nodeName") or pod["metadata"].get("deletionTimestamp"):
+        return False
+    return not is_terminal(pod) and (spec.get("schedulerName") or NAME) == NAME
 
 
 def build_node_infos(cluster: Cluster) -> list[NodeInfo]:
