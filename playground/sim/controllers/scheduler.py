@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..objects import clone, controller_ref, format_time, get_path, is_deleting
+from ..objects import clone, controller_ref, format_time, get_path
 from ..scheduling import (
     UNSCHEDULABLE,
     first_untolerated,
