@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .errors import (
+    BadRequest,
     FieldError,
     GoValue,
     forbidden,
@@ -168,10 +169,19 @@ def validate_labels(labels: Any, path: str) -> list[FieldError]:
         value = labels[key]
         errs += validate_label_name(str(key), path)
         if not isinstance(value, str):
-            errs.append(invalid(path, value, "label values must be strings"))
-            continue
+            raise _decode_error(value, path)
         errs += [invalid(path, value, m) for m in is_valid_label_value(value)]
     return errs
+
+
+def _decode_error(value: Any, path: str) -> BadRequest:
+    """A non-string where Go wants a string never reaches validation: JSON decoding fails."""
+    kind = "number" if isinstance(value, (int, float)) and not isinstance(value, bool) else (
+        "bool" if isinstance(value, bool) else "object" if isinstance(value, dict) else
+        "array" if isinstance(value, list) else "null")
+    owner = "ObjectMeta" if path.startswith("metadata") else "PodSpec"
+    return BadRequest(f"json: cannot unmarshal {kind} into Go struct field {owner}.{path} of "
+                      "type string")
 
 
 def validate_annotations(annotations: Any, path: str) -> list[FieldError]:
@@ -180,6 +190,8 @@ def validate_annotations(annotations: Any, path: str) -> list[FieldError]:
     errs: list[FieldError] = []
     total = 0
     for key in sorted(annotations):
+        if not isinstance(annotations[key], str):
+            raise _decode_error(annotations[key], path)
         errs += [invalid(path, key, m) for m in is_qualified_name(str(key).lower())]
         total += len(str(key)) + len(str(annotations[key]))
     if total > TOTAL_ANNOTATION_SIZE:

@@ -208,3 +208,38 @@ def test_forbidden_in_missing_service_account():
         c.api.create(pod(serviceAccountName="robot"))
     assert exc.value.message == ('pods "web" is forbidden: error looking up service account '
                                  'default/robot: serviceaccount "robot" not found')
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"containers": "nginx"}, "json: cannot unmarshal string into Go struct field "
+                              "PodSpec.spec.containers of type []v1.Container"),
+    ({"containers": [{"name": "a", "image": "b", "ports": 80}]},
+     "json: cannot unmarshal number into Go struct field Container.spec.containers.ports of "
+     "type []v1.ContainerPort"),
+    ([], "json: cannot unmarshal array into Go struct field Pod.spec of type v1.PodSpec"),
+])
+def test_malformed_specs_are_bad_requests(c, spec, message):
+    with pytest.raises(BadRequest) as exc:
+        c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                      "spec": spec}, dry_run=True)
+    assert exc.value.message == message
+
+
+def test_non_string_label_and_data_values_fail_decoding(c):
+    body = pod()
+    body["metadata"]["labels"] = {"version": 3}
+    with pytest.raises(BadRequest) as exc:
+        c.api.create(body, dry_run=True)
+    assert exc.value.message == ("json: cannot unmarshal number into Go struct field "
+                                 "ObjectMeta.metadata.labels of type string")
+    with pytest.raises(BadRequest) as exc:
+        c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
+                      "data": {"port": 80}}, dry_run=True)
+    assert exc.value.message == ("json: cannot unmarshal number into Go struct field "
+                                 "ConfigMap.data of type string")
+
+
+def test_null_pod_spec_validates_as_empty(c):
+    err = invalid(c, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+                      "spec": None})
+    assert err.message == 'Pod "p" is invalid: spec.containers: Required value'

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import FieldError, duplicate, forbidden, invalid, too_long
+from ..errors import BadRequest, FieldError, duplicate, forbidden, invalid, too_long
 from ..resources import ResourceType, Strategy, register
 
 _KEY_FMT = "[-._a-zA-Z0-9]+"
@@ -38,6 +38,11 @@ def is_config_map_key(key: str) -> list[str]:
 def validate_config_map(obj: dict) -> list[FieldError]:
     errs: list[FieldError] = []
     data, binary = obj.get("data") or {}, obj.get("binaryData") or {}
+    for value in data.values():
+        if not isinstance(value, str):
+            kind = "number" if isinstance(value, (int, float)) else type(value).__name__
+            raise BadRequest(f"json: cannot unmarshal {kind} into Go struct field "
+                             "ConfigMap.data of type string")
     total = 0
     for key in sorted(data):
         errs += [invalid("data", key, m) for m in is_config_map_key(key)]
