@@ -41,7 +41,6 @@ class EndpointsController(Controller):
         util.mark_pass(cluster, "net.pass.endpoints")
 
     def sync_all(self, cluster: Cluster) -> None:
-        util.index_pods(cluster)
         services = {}
         for svc in cluster.store.list("Service"):
             meta = svc["metadata"]

@@ -19,11 +19,12 @@ HEADLESS_LABEL = "service.kubernetes.io/headless"
 
 
 def pods_by_label(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
-    """(namespace, label key, value) -> pods. Built once per controller pass (see
-    `index_pods`); a controller's own writes never touch pods, so it stays valid."""
+    """(namespace, label key, value) -> pods, rebuilt only when a Pod was written since the
+    last build (the store's change log says so); a derived index, never the truth."""
     index = cluster.cache.get("net.pods_by_label")
-    if index is None:
-        index = index_pods(cluster)
+    if index is None or not nothing_changed(cluster, "net.pods_by_label.mark", POD_KIND):
+        return index_pods(cluster)
+    mark_pass(cluster, "net.pods_by_label.mark")  # checked up to here: next check is O(1)
     return index
 
 
@@ -34,22 +35,26 @@ def index_pods(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
         for item in (pod["metadata"].get("labels") or {}).items():
             index.setdefault((ns, *item), []).append(pod)
     cluster.cache["net.pods_by_label"] = index
+    mark_pass(cluster, "net.pods_by_label.mark")
     return index
 
 
 def selected_pods(cluster: Cluster, svc: dict) -> list[dict]:
-    """Pods in the Service's namespace whose labels match its (equality) selector."""
+    """Pods in the Service's namespace whose labels match its (equality) selector, in the
+    store's order (callers sort what they publish)."""
     selector = svc["spec"].get("selector") or {}
     ns = svc["metadata"]["namespace"]
     if not selector:
         return []  # an empty selector selects nothing (labels.SelectorFromSet of {} is special)
     index = pods_by_label(cluster)
-    key, value = next(iter(selector.items()))
+    items = iter(selector.items())
+    key, value = next(items)
     candidates = index.get((ns, key, value), [])
-    out = [p for p in candidates
-           if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in selector.items())]
-    out.sort(key=lambda p: p["metadata"]["name"])
-    return out
+    rest = list(items)
+    if not rest:
+        return candidates
+    return [p for p in candidates
+            if all((p["metadata"].get("labels") or {}).get(k) == v for k, v in rest)]
 
 
 def manages(svc: dict) -> bool:
@@ -120,6 +125,7 @@ def fingerprint(svc: dict, pods: list[dict], extra: tuple = ()) -> tuple:
 
 
 NETWORK_KINDS = frozenset({"Pod", "Service", "Node", "Endpoints", "EndpointSlice", "Namespace"})
+POD_KIND = frozenset({"Pod"})
 
 
 def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_KINDS) -> bool:

@@ -42,7 +42,6 @@ class EndpointSliceController(Controller):
         util.mark_pass(cluster, "net.pass.endpointslice")
 
     def sync_all(self, cluster: Cluster) -> None:
-        util.index_pods(cluster)
         owned = self.owned_slices(cluster)
         nodes = {n["metadata"]["name"]: n for n in cluster.store.list("Node")}
         live = set()
@@ -166,7 +165,7 @@ def desired_slices(svc: dict, pods: list[dict], nodes: dict) -> list[tuple]:
     spec = svc["spec"]
     publish = bool(spec.get("publishNotReadyAddresses"))
     groups: dict[tuple, tuple[list, list]] = {}
-    for pod in pods:
+    for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
         if not util.should_pod_be_in_endpoints(pod, True):
             continue
         node = get_path(pod, "spec", "nodeName")

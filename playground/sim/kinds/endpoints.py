@@ -15,6 +15,10 @@ WARNING = "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v
 
 
 class EndpointsStrategy(Strategy):
+    #: the warning header the API server sends with every read of v1 Endpoints (v1.33+);
+    #: kubectl prints it on stderr (`kubectl get ep`, `kubectl describe ep`)
+    read_warning = WARNING
+
     def validate(self, obj, cluster):
         errs = []
         for i, subset in enumerate(obj.get("subsets") or ()):
