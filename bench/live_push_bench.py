@@ -201,14 +201,16 @@ def writer_process(jobs: list[tuple[int, str]], start_at: float, queue) -> None:
     queue.put(("done", 0, 0, 0.0))
 
 
-async def listen(server, cookie: dict, sandbox: tuple[int, str, str], arrivals: dict, stop):
+async def listen(server, cookie: dict, sandbox, arrivals: dict, stop, opening) -> None:
     from websockets.asyncio.client import connect
 
     sandbox_id, _pod, uid = sandbox
     url = f"{server.ws_url}/ws/sandbox/{sandbox_id}/"
     marker = f'id="pod-{uid}"'
-    async with connect(url, origin=server.url, additional_headers=cookie, open_timeout=30) as ws:
+    async with opening:  # pages open a few at a time, as people arrive, not in one instant
+        ws = await connect(url, origin=server.url, additional_headers=cookie, open_timeout=30)
         await ws.recv()  # the full state
+    async with ws:
         arrivals[sandbox_id] = []
         while not stop.is_set():
             try:
@@ -222,7 +224,10 @@ async def listen(server, cookie: dict, sandbox: tuple[int, str, str], arrivals: 
 async def many_sandboxes(server, cookie: dict, boxes: list[tuple[int, str, str]]) -> dict:
     arrivals: dict[int, list[float]] = {}
     stop = asyncio.Event()
-    listeners = [asyncio.create_task(listen(server, cookie, b, arrivals, stop)) for b in boxes]
+    opening = asyncio.Semaphore(5)
+    listeners = [
+        asyncio.create_task(listen(server, cookie, b, arrivals, stop, opening)) for b in boxes
+    ]
     while len(arrivals) < len(boxes):
         failed = [t for t in listeners if t.done()]
         if failed:
