@@ -242,3 +242,15 @@ def test_local_path_refuses_shared_and_block_volumes():
     rv = c.store.meta["resourceVersion"]
     c.reconcile()
     assert c.store.meta["resourceVersion"] == rv
+
+
+def test_two_claims_never_bind_the_same_volume():
+    c = cluster()
+    c.api.create(pv("only", "1Gi", storageClassName=""))
+    c.reconcile()
+    c.api.create(pvc("a", "1Gi", storageClassName=""))
+    c.api.create(pvc("b", "1Gi", storageClassName=""))
+    c.reconcile()
+    phases = sorted(phase(c, "pvc", n) for n in ("a", "b"))
+    assert phases == ["Bound", "Pending"]
+    assert c.api.get("pv", "only")["spec"]["claimRef"]["name"] in ("a", "b")

@@ -27,14 +27,15 @@ def claim_ref_allows(pv: dict, claim: dict) -> bool:
             and ref.get("uid") in (None, "", meta["uid"]))
 
 
-def find_matching_volume(cluster: Cluster, claim: dict, node: str | None) -> dict | None:
+def find_matching_volume(cluster: Cluster, claim: dict, node: str | None,
+                         volumes: list[dict] | None = None) -> dict | None:
     """FindMatchingVolume: the smallest Available PV that satisfies the claim."""
     spec = claim["spec"]
     want = parse_quantity(get_path(spec, "resources", "requests", "storage")) or 0
     modes = set(spec.get("accessModes") or [])
     cls = spec.get("storageClassName") or ""
     best, best_size = None, None
-    for pv in cluster.store.list("PersistentVolume"):
+    for pv in cluster.store.list("PersistentVolume") if volumes is None else volumes:
         pspec = pv.get("spec") or {}
         if pv["metadata"].get("deletionTimestamp") or not claim_ref_allows(pv, claim):
             continue

@@ -251,6 +251,8 @@ class _Run:
     def _create_claims(self, pod: dict, *, missing_only: bool) -> str | None:
         """createPersistentVolumeClaims: returns the aggregated error text, None when fine."""
         pname = pod["metadata"]["name"]
+        if missing_only and self._claims_present(pod):
+            return None
         errors: list[str] = []
         for _, claim in su.persistent_volume_claims(self.sts, su.ordinal_of(pod)):
             cname = claim["metadata"]["name"]
@@ -279,6 +281,16 @@ class _Run:
         if missing_only:
             self._fail(_Failure(errors[0]))
         return errors[0] if len(errors) == 1 else "[" + ", ".join(errors) + "]"
+
+    def _claims_present(self, pod: dict) -> bool:
+        """Every claim of the pod exists and is not being deleted (the cheap common case)."""
+        ordinal = su.ordinal_of(pod)
+        for template in self.sts["spec"].get("volumeClaimTemplates") or []:
+            claim = self.cluster.store.get("PersistentVolumeClaim", self.ns,
+                                           su.claim_name(self.sts, template, ordinal))
+            if claim is None or claim["metadata"].get("deletionTimestamp"):
+                return False
+        return True
 
     def _delete(self, pod: dict, pods: list[dict], i: int) -> None:
         pname = pod["metadata"]["name"]

@@ -110,12 +110,11 @@ def revision_data(sts: dict) -> dict:
 
 
 def apply_revision(sts: dict, revision: dict) -> dict:
-    """ApplyRevision: the set as it was at `revision` (only the template is versioned)."""
-    out = clone(sts)
-    template = clone(get_path(revision, "data", "spec", "template", default={}) or {})
-    template.pop("$patch", None)
-    out["spec"]["template"] = template
-    return out
+    """ApplyRevision: the set as it was at `revision` (only the template is versioned).
+    Shallow: shares the stored dicts, which callers never mutate (pods clone what they take)."""
+    stored = get_path(revision, "data", "spec", "template", default={}) or {}
+    template = {k: v for k, v in stored.items() if k != "$patch"}
+    return {**sts, "spec": {**sts["spec"], "template": template}}
 
 
 # ---- new pods and claims ---------------------------------------------------------------------

@@ -70,6 +70,9 @@ class PersistentVolumeController(Controller):
             ref = pv["spec"].get("claimRef")
             if ref and ref.get("uid"):
                 by_claim[ref["uid"]] = pv
+        # volumes nobody has claimed yet: the only candidates for static binding
+        free = [pv for pv in pvs if not (pv["spec"].get("claimRef") or {}).get("uid")
+                and not pv["metadata"].get("deletionTimestamp")]
         claims = cluster.store.list("PersistentVolumeClaim")
         claim_uids = set()
         for claim in claims:
@@ -78,7 +81,7 @@ class PersistentVolumeController(Controller):
             pv = by_claim.get(uid)
             if _settled(claim, pv):
                 continue
-            ClaimSync(cluster, claim, pv).run()
+            ClaimSync(cluster, claim, pv, free).run()
         for pv in cluster.store.list("PersistentVolume"):
             ref = pv["spec"].get("claimRef")
             bound = pv.get("status", {}).get("phase") == "Bound"
@@ -107,8 +110,9 @@ def _settled(claim: dict, pv: dict | None) -> bool:
 class ClaimSync:
     """syncClaim for one PersistentVolumeClaim."""
 
-    def __init__(self, cluster: Cluster, claim: dict, pv: dict | None):
+    def __init__(self, cluster: Cluster, claim: dict, pv: dict | None, free: list[dict]):
         self.cluster, self.api, self.claim, self.pv = cluster, cluster.api, claim, pv
+        self.free = free
         self.ns, self.name = claim["metadata"]["namespace"], claim["metadata"]["name"]
 
     def event(self, type_: str, reason: str, message: str, component: str = ACTOR,
@@ -163,7 +167,7 @@ class ClaimSync:
                 f"claim {self.ns}/{self.name} stays Pending: StorageClass {cls} binds "
                 "WaitForFirstConsumer, so a volume is made only once a pod using it is scheduled"))
             return
-        pv = find_matching_volume(self.cluster, self.claim, selected)
+        pv = find_matching_volume(self.cluster, self.claim, selected, self.free)
         if pv is not None:
             self._bind(pv)
             return
@@ -249,6 +253,7 @@ class ClaimSync:
     def _bind(self, pv: dict) -> None:
         """bindVolumeToClaim + bindClaimToVolume + the two status updates."""
         pv_name = pv["metadata"]["name"]
+        self.free[:] = [v for v in self.free if v["metadata"]["name"] != pv_name]
         if not get_path(pv, "spec", "claimRef", "uid"):
             updated = clone(pv)
             if not get_path(pv, "spec", "claimRef"):  # not pre-bound by an administrator
