@@ -312,3 +312,46 @@ def test_system_pods_are_running_after_bootstrap():
     assert pods["etcd-cp-1"]["status"]["podIP"] == "172.18.0.2"
     assert "kubernetes.io/config.mirror" in pods["etcd-cp-1"]["metadata"]["annotations"]
     assert c.next_wakeup() is None, "a fresh cluster is settled"
+
+
+def test_init_containers_run_in_order_before_the_app():
+    c = Cluster.new()
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "ini"}, "spec": {
+        "initContainers": [
+            {"name": "wait", "image": "busybox:1.36", "command": ["sh", "-c", "sleep 5"]},
+            {"name": "prep", "image": "busybox:1.36", "command": ["echo", "ready"]}],
+        "containers": [{"name": "app", "image": "nginx:1.25"}]}})
+    c.advance(4)
+    p = pod(c, "ini")
+    assert p["status"]["phase"] == "Pending"
+    assert [next(iter(s["state"])) for s in p["status"]["initContainerStatuses"]] == [
+        "running", "waiting"]
+    assert state(p) == ("waiting", "PodInitializing")
+    assert condition(p, "Initialized")["message"] == (
+        "containers with incomplete status: [wait prep]")
+    c.advance(10)
+    p = pod(c, "ini")
+    assert p["status"]["phase"] == "Running"
+    assert condition(p, "Initialized")["status"] == "True"
+    started = [m for r, m, _ in events(c, "ini") if r == "Started"]
+    assert started == ["Started container: wait", "Started container: prep",
+                       "Started container: app"]
+
+
+def test_failing_init_container_crash_loops_or_fails_the_pod():
+    c = Cluster.new()
+    init = [{"name": "boom", "image": "busybox:1.36", "command": ["sh", "-c", "exit 3"]}]
+    app = [{"name": "app", "image": "nginx:1.25"}]
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "loop"},
+                  "spec": {"initContainers": init, "containers": app}})
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "once"},
+                  "spec": {"initContainers": init, "containers": app,
+                           "restartPolicy": "Never"}})
+    c.advance(30)
+    loop = pod(c, "loop")["status"]
+    assert loop["phase"] == "Pending"
+    assert loop["initContainerStatuses"][0]["state"]["waiting"]["reason"] == "CrashLoopBackOff"
+    assert loop["initContainerStatuses"][0]["restartCount"] >= 2
+    once = pod(c, "once")["status"]
+    assert once["phase"] == "Failed"
+    assert once["initContainerStatuses"][0]["state"]["terminated"]["exitCode"] == 3

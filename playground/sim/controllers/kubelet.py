@@ -145,6 +145,24 @@ def healthy_conditions(old: list[dict], now: float) -> list[dict]:
     return fresh
 
 
+def init_done(pod: dict, rt: dict) -> bool:
+    """Every init container ran to completion with exit code 0."""
+    recs = rt.get("init", {})
+    for c in get_path(pod, "spec", "initContainers", default=[]) or []:
+        rec = recs.get(c["name"], {})
+        if rec.get("stage") != "done" or int(rec.get("exitCode") or 0) != 0:
+            return False
+    return True
+
+
+def _waits_for(before: ContainerRunner, runner: ContainerRunner) -> bool:
+    if runner.rec.get("stage", "new") != "new":
+        return False
+    if before.init:  # init containers run one after the other, each to completion
+        return before.rec.get("stage") != "done" or int(before.rec.get("exitCode") or 0) != 0
+    return int(before.rec.get("starts", 0)) == 0
+
+
 def _in_sync(st: dict, pod_rv: str, now: float) -> bool:
     nxt = st.get("next")
     return st.get("podRV") == pod_rv and not st.get("blocked") and (nxt is None or nxt > now)
@@ -228,14 +246,16 @@ class NodeSync:
             rt["next"], rt["blocked"] = None, True
             return
         rt.pop("mountError", None)
-        runners = self.runners(pod, rt, events)
+        init = self.runners(pod, rt, events, init=True)
+        runners = self.runners(pod, rt, events) if init_done(pod, rt) else init
         for _ in range(MAX_STEPS):
             changed = False
             for i, runner in enumerate(runners):
-                if i and int(rt["containers"][runners[i - 1].name].get("starts", 0)) == 0 and (
-                        runner.rec.get("stage", "new") == "new"):
-                    break  # containers start in order: the next pull waits for this start
+                if i and _waits_for(runners[i - 1], runner):
+                    break  # containers start in order: the next one waits for this one
                 changed |= runner.step(self.now)
+            if not changed and runners is init and init_done(pod, rt):
+                runners, changed = self.runners(pod, rt, events), True
             if not changed:
                 break
         times = [t for r in runners if (t := r.next_time()) is not None]
@@ -243,15 +263,17 @@ class NodeSync:
         # waiting on objects (ConfigMaps) rather than on time: re-check on every pass
         rt["blocked"] = any(r.rec.get("stage") == "config-error" for r in runners)
 
-    def runners(self, pod: dict, rt: dict, events: list) -> list[ContainerRunner]:
+    def runners(self, pod: dict, rt: dict, events: list, *,
+                init: bool = False) -> list[ContainerRunner]:
         state = self.mutable_state()
         out = []
-        for c in get_path(pod, "spec", "containers", default=[]):
-            rec = rt["containers"].setdefault(c["name"], {})
+        field, store = ("initContainers", "init") if init else ("containers", "containers")
+        for c in get_path(pod, "spec", field, default=[]) or []:
+            rec = rt.setdefault(store, {}).setdefault(c["name"], {})
             env, err = kubelet_env.container_env(self.cluster, pod, c, rt.get("podIP", ""),
                                                  self.now)
             out.append(ContainerRunner(state, pod, c, rec, env, events,
-                                       self.cluster.rand.random, env_error=err))
+                                       self.cluster.rand.random, env_error=err, init=init))
         return out
 
     def terminate(self, pod: dict, rt: dict, events: list) -> bool:
@@ -282,15 +304,22 @@ class NodeSync:
 
     def write_status(self, pod: dict, rt: dict) -> dict:
         containers = get_path(pod, "spec", "containers", default=[])
-        statuses = [container_status(pod, c, rt["containers"].get(c["name"]))
-                    for c in containers]
-        phase = get_phase(pod, statuses)
+        inits = get_path(pod, "spec", "initContainers", default=[]) or []
+        initialized = init_done(pod, rt)
+        init_statuses = [container_status(pod, c, rt.get("init", {}).get(c["name"]))
+                         for c in inits]
+        statuses = [container_status(pod, c, rt["containers"].get(c["name"]),
+                                     initializing=not initialized) for c in containers]
+        phase = get_phase(pod, statuses, init_statuses)
         if is_terminal(pod):
             phase = pod["status"]["phase"]
         sandbox = self.now >= rt["sandboxAt"] and bool(rt.get("podIP"))
         updated = clone(pod)
         status = updated.setdefault("status", {})
-        status["conditions"] = pod_conditions(pod, statuses, phase, sandbox, self.now)
+        status["conditions"] = pod_conditions(pod, statuses, phase, sandbox, self.now,
+                                              init_statuses=init_statuses)
+        if inits:
+            status["initContainerStatuses"] = init_statuses
         status["containerStatuses"] = statuses
         host_ip = node_internal_ip(self.node)
         status["hostIP"] = host_ip
@@ -306,7 +335,7 @@ class NodeSync:
 
     def emit(self, pod: dict, events: list) -> None:
         for type_, reason, message, container in events:
-            fp = f"spec.containers{{{container}}}" if container else None
+            fp = _field_path(pod, container)
             if type_:
                     self.cluster.event(pod, type_, reason, message, component=NAME,
                                    host=self.node_name, field_path=fp)
@@ -351,6 +380,14 @@ class NodeSync:
                 if pod is not None and not is_terminal(pod):
                     used.add(st["podIP"])
         return used
+
+
+def _field_path(pod: dict, container: str | None) -> str | None:
+    if not container:
+        return None
+    inits = {c["name"] for c in get_path(pod, "spec", "initContainers", default=[]) or []}
+    return f"spec.initContainers{{{container}}}" if container in inits else (
+        f"spec.containers{{{container}}}")
 
 
 def _sentence(reason: str, message: str, container: str | None) -> str:

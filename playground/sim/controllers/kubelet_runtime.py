@@ -61,7 +61,7 @@ class ContainerRunner:
 
     def __init__(self, kubelet_state: dict, pod: dict, container: dict, rec: dict,
                  env: dict[str, str], events: list[Event], rand_jitter: Any,
-                 env_error: str | None = None):
+                 env_error: str | None = None, init: bool = False):
         self.node = kubelet_state
         self.pod = pod
         self.c = container
@@ -70,6 +70,7 @@ class ContainerRunner:
         self.events = events
         self.jitter = rand_jitter
         self.env_error = env_error
+        self.init = init
         self.name = container["name"]
         self.image = container.get("image", "")
 
@@ -291,7 +292,7 @@ class ContainerRunner:
         r = self.rec
         if now < r["syncAt"]:
             return False
-        if not restart_wanted(self.pod, r):
+        if not restart_wanted(self.pod, r, init=self.init):
             r["stage"] = "done"
             return True
         ts = r["exitAt"]
@@ -329,8 +330,10 @@ class ContainerRunner:
         return False
 
 
-def restart_wanted(pod: dict, rec: dict) -> bool:
+def restart_wanted(pod: dict, rec: dict, *, init: bool = False) -> bool:
     policy = (pod.get("spec") or {}).get("restartPolicy") or "Always"
+    if init:  # an init container is retried until it succeeds, unless the pod never restarts
+        return policy != "Never" and int(rec.get("exitCode") or 0) != 0
     if policy == "Always":
         return True
     return policy == "OnFailure" and int(rec.get("exitCode") or 0) != 0

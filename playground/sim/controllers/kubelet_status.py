@@ -38,7 +38,8 @@ def _terminated(pod: dict, name: str, rec: dict, attempt: int) -> dict:
     return out
 
 
-def container_status(pod: dict, container: dict, rec: dict | None) -> dict:
+def container_status(pod: dict, container: dict, rec: dict | None, *,
+                     initializing: bool = False) -> dict:
     name, image = container["name"], container.get("image", "")
     rec = rec or {}
     stage = rec.get("stage", "new")
@@ -71,7 +72,7 @@ def container_status(pod: dict, container: dict, rec: dict | None) -> dict:
             status["lastState"] = {"terminated": _terminated(pod, name, rec["prevLast"],
                                                              starts - 1)}
     else:
-        waiting = _waiting(stage, rec, image)
+        waiting = {"reason": "PodInitializing"} if initializing else _waiting(stage, rec, image)
         status["state"] = {"waiting": waiting}
         if last:
             status["lastState"] = {"terminated": _terminated(pod, name, last, starts)}
@@ -123,8 +124,17 @@ def _format_pod(pod: dict) -> str:
     return f"{m['name']}_{m.get('namespace', 'default')}({m.get('uid', '')})"
 
 
-def get_phase(pod: dict, statuses: list[dict]) -> str:
-    """kubelet_pods.go getPhase for pods without init containers."""
+def get_phase(pod: dict, statuses: list[dict], init_statuses: list[dict] | None = None) -> str:
+    """kubelet_pods.go getPhase: Pending while init containers run (Failed when one failed
+    and the pod never restarts)."""
+    policy = get_path(pod, "spec", "restartPolicy") or "Always"
+    for s in init_statuses or []:
+        term = s["state"].get("terminated")
+        if term and term["exitCode"] == 0:
+            continue
+        if term and policy == "Never":
+            return "Failed"
+        return "Pending"
     running = waiting = stopped = succeeded = 0
     for s in statuses:
         state = s["state"]
@@ -137,7 +147,6 @@ def get_phase(pod: dict, statuses: list[dict]) -> str:
             stopped += 1
         else:
             waiting += 1
-    policy = get_path(pod, "spec", "restartPolicy") or "Always"
     if waiting > 0:
         return "Pending"
     if running > 0:
@@ -152,8 +161,15 @@ def get_phase(pod: dict, statuses: list[dict]) -> str:
 
 
 def pod_conditions(pod: dict, statuses: list[dict], phase: str, sandbox_ready: bool,
-                   now: float) -> list[dict]:
+                   now: float, *, init_statuses: list[dict] | None = None) -> list[dict]:
     unready = [s["name"] for s in statuses if not s["ready"]]
+    incomplete = [s["name"] for s in init_statuses or []
+                  if (s["state"].get("terminated") or {}).get("exitCode", 1) != 0]
+    if incomplete and phase != "Failed":
+        initialized = {"message": f"containers with incomplete status: [{' '.join(incomplete)}]",
+                       "reason": "ContainersNotInitialized", "status": "False"}
+    else:
+        initialized = {"status": "True"}
     if phase == "Succeeded" or (phase == "Failed"):
         ready = {"reason": "PodCompleted", "status": "False"}
     elif unready:
@@ -163,7 +179,7 @@ def pod_conditions(pod: dict, statuses: list[dict], phase: str, sandbox_ready: b
         ready = {"status": "True"}
     wanted = {
         "PodReadyToStartContainers": {"status": "True" if sandbox_ready else "False"},
-        "Initialized": {"status": "True"},
+        "Initialized": initialized,
         "Ready": ready,
         "ContainersReady": dict(ready),
     }
