@@ -65,7 +65,16 @@ def test_terminating_namespace_deletes_pods_first_then_the_rest_then_itself():
     c.reconcile()
     live = c.api.get("ns", "dev")
     assert live["status"]["phase"] == "Terminating"
-    assert live["status"]["conditions"][0]["type"] == "NamespaceContentRemaining"
+    conditions = {x["type"]: (x["status"], x["reason"], x["message"])
+                  for x in live["status"]["conditions"]}
+    assert conditions["NamespaceContentRemaining"] == (
+        "True", "SomeResourcesRemain",
+        "Some resources are remaining: configmaps. has 1 resource instances")
+    assert conditions["NamespaceFinalizersRemaining"] == (
+        "True", "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: "
+        "example.com/hold in 1 resource instances")
+    assert conditions["NamespaceDeletionDiscoveryFailure"] == (
+        "False", "ResourcesDiscovered", "All resources successfully discovered")
     assert c.store.get("Pod", "dev", "p") is None
     assert c.api.get("cm", "cfg", "dev")["metadata"]["deletionTimestamp"]
     assert c.store.get("ServiceAccount", "dev", "default") is None

@@ -10,8 +10,9 @@ Models three kube-controller-manager loops:
   a Terminating namespace has its pods deleted first (OrderedNamespaceDeletion), then
   everything else; when nothing is left it removes the `kubernetes` finalizer through
   namespaces/finalize and deletes the namespace, which disappears.
-Simplified: the CA is a fixed, plausible PEM (no real key material); status conditions
-(NamespaceContentRemaining...) are set as upstream names them but with plain counts.
+Status conditions follow namespaceConditionUpdater (the five deletion conditions, with
+"Some resources are remaining: pods. has 2 resource instances"). Simplified: the CA is a
+fixed, plausible PEM (no real key material).
 """
 
 from __future__ import annotations
@@ -69,6 +70,51 @@ def default_service_account(namespace: str) -> dict:
             "metadata": {"name": "default", "namespace": namespace}}
 
 
+#: (type, okay reason, okay message) in the order upstream writes them
+CONDITION_TYPES = (
+    ("NamespaceDeletionDiscoveryFailure", "ResourcesDiscovered",
+     "All resources successfully discovered"),
+    ("NamespaceDeletionGroupVersionParsingFailure", "ParsedGroupVersions",
+     "All legacy kube types successfully parsed"),
+    ("NamespaceDeletionContentFailure", "ContentDeleted",
+     "All content successfully deleted, may be waiting on finalization"),
+    ("NamespaceContentRemaining", "ContentRemoved", "All content successfully removed"),
+    ("NamespaceFinalizersRemaining", "ContentHasNoFinalizers",
+     "All content-preserving finalizers finished"),
+)
+
+
+def deletion_conditions(remaining: list[dict]) -> list[dict]:
+    """ProcessContentTotals: what is left, by resource and by finalizer."""
+    by_resource: dict[str, int] = {}
+    by_finalizer: dict[str, int] = {}
+    for obj in remaining:
+        rt = REGISTRY.get(obj["kind"])
+        key = f"{rt.plural}.{rt.group}"
+        by_resource[key] = by_resource.get(key, 0) + 1
+        for f in obj["metadata"].get("finalizers") or ():
+            by_finalizer[f] = by_finalizer.get(f, 0) + 1
+    problems = {}
+    if by_resource:
+        problems["NamespaceContentRemaining"] = (
+            "SomeResourcesRemain", "Some resources are remaining: " + ", ".join(sorted(
+                f"{r} has {n} resource instances" for r, n in by_resource.items())))
+    if by_finalizer:
+        problems["NamespaceFinalizersRemaining"] = (
+            "SomeFinalizersRemain", "Some content in the namespace has finalizers remaining: "
+            + ", ".join(sorted(f"{f} in {n} resource instances" for f, n in by_finalizer.items())))
+    conditions = []
+    for type_, reason, message in CONDITION_TYPES:
+        if type_ in problems:
+            reason, message = problems[type_]
+            conditions.append({"type": type_, "status": "True", "reason": reason,
+                               "message": message})
+        else:
+            conditions.append({"type": type_, "status": "False", "reason": reason,
+                               "message": message})
+    return conditions
+
+
 class NamespaceController(Controller):
     name = NAME
 
@@ -119,15 +165,19 @@ class NamespaceController(Controller):
         if pods:
             # OrderedNamespaceDeletion: pods go first, everything else waits for them
             self._delete_all(cluster, ns, pods, "pods first")
-            self._set_conditions(cluster, ns, len(pods))
+            self._set_conditions(cluster, ns, cluster.store.list("Pod", name))
             return
         rest = [o for rt in REGISTRY.served() if rt.namespaced and rt.kind != "Pod"
                 for o in cluster.store.list(rt.kind, name)]
         if rest:
             self._delete_all(cluster, ns, rest, "its remaining objects")
-            self._set_conditions(cluster, ns, len(rest))
-            return
-        self._finalize(cluster, ns)
+            rest = [o for rt in REGISTRY.served() if rt.namespaced
+                    for o in cluster.store.list(rt.kind, name)]
+            if rest:
+                self._set_conditions(cluster, ns, rest)
+                return
+        self._set_conditions(cluster, ns, [])
+        self._finalize(cluster, cluster.store.get("Namespace", "", name) or ns)
 
     def _delete_all(self, cluster: Cluster, ns: dict, objs: list[dict], what: str) -> None:
         deleted = []
@@ -145,19 +195,25 @@ class NamespaceController(Controller):
             cluster.record(NAME, ns, f"namespace {ns['metadata']['name']} is terminating: "
                                      f"deleting {what} ({', '.join(deleted)})")
 
-    def _set_conditions(self, cluster: Cluster, ns: dict, remaining: int) -> None:
-        conditions = [{
-            "type": "NamespaceContentRemaining", "status": "True",
-            "reason": "SomeResourcesRemain",
-            "message": f"Some resources are remaining: {remaining} objects",
-        }]
-        current = [{k: v for k, v in c.items() if k != "lastTransitionTime"}
-                   for c in (ns.get("status") or {}).get("conditions") or ()]
-        if current == conditions:
-            return
-        updated = clone(ns)
+    def _set_conditions(self, cluster: Cluster, ns: dict, remaining: list[dict]) -> None:
+        """namespaceConditionUpdater: the five deletion conditions, "okay" unless content or
+        content finalizers remain; only changed conditions get a new lastTransitionTime."""
+        live = cluster.store.get("Namespace", "", ns["metadata"]["name"]) or ns
+        wanted = deletion_conditions(remaining)
+        current = {c.get("type"): c for c in (live.get("status") or {}).get("conditions") or ()}
         now = format_time(cluster.clock.now)
-        updated["status"]["conditions"] = [{**c, "lastTransitionTime": now} for c in conditions]
+        merged, changed = [], False
+        for cond in wanted:
+            old = current.get(cond["type"])
+            if old and all(old.get(k) == cond[k] for k in ("status", "reason", "message")):
+                merged.append(old)
+            else:
+                merged.append({**cond, "lastTransitionTime": now})
+                changed = True
+        if not changed:
+            return
+        updated = clone(live)
+        updated.setdefault("status", {})["conditions"] = merged
         cluster.api.update(updated, subresource="status", actor=NAME)
 
     def _finalize(self, cluster: Cluster, ns: dict) -> None:
