@@ -51,12 +51,18 @@ class EndpointsController(Controller):
 
     def sync_service(self, cluster: Cluster, svc: dict) -> None:
         meta = svc["metadata"]
-        pods = util.selected_pods(cluster, svc)
         current = cluster.store.get("Endpoints", meta["namespace"], meta["name"])
+        quick = util.quick_key(cluster, svc, (current or {}).get("metadata", {}).get(
+            "resourceVersion"))
+        quick_cache = cluster.cache.setdefault("net.endpoints.quick", {})
+        if quick_cache.get((meta["namespace"], meta["name"])) == quick:
+            return
+        pods = util.selected_pods(cluster, svc)
         key = util.fingerprint(svc, pods, (current or {}).get("metadata", {}).get(
             "resourceVersion"))
         cache = cluster.cache.setdefault("net.endpoints", {})
         if cache.get((meta["namespace"], meta["name"])) == key:
+            quick_cache[(meta["namespace"], meta["name"])] = quick
             return
         subsets, total = desired_subsets(svc, pods)
         labels = util.service_labels(svc, {MANAGED_BY: CONTROLLER_NAME})
@@ -64,6 +70,8 @@ class EndpointsController(Controller):
         if written is not None:
             key = util.fingerprint(svc, pods, written["metadata"]["resourceVersion"])
         cache[(meta["namespace"], meta["name"])] = key
+        quick_cache[(meta["namespace"], meta["name"])] = util.quick_key(
+            cluster, svc, key[2])
 
     def write(self, cluster, svc, current, subsets, labels, total) -> dict | None:
         meta = svc["metadata"]

@@ -35,8 +35,16 @@ def index_pods(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
         for item in (pod["metadata"].get("labels") or {}).items():
             index.setdefault((ns, *item), []).append(pod)
     cluster.cache["net.pods_by_label"] = index
+    cluster.cache["net.pods_version"] = cluster.cache.get("net.pods_version", 0) + 1
     mark_pass(cluster, "net.pods_by_label.mark")
     return index
+
+
+def quick_key(cluster: Cluster, svc: dict, *extra) -> tuple:
+    """Cheap stand-in for `fingerprint` while no pod changed: the Service's version, the
+    pod index's version and whatever else the caller depends on."""
+    pods_by_label(cluster)
+    return (svc["metadata"]["resourceVersion"], cluster.cache["net.pods_version"], extra)
 
 
 def selected_pods(cluster: Cluster, svc: dict) -> list[dict]:

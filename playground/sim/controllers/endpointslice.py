@@ -44,12 +44,13 @@ class EndpointSliceController(Controller):
     def sync_all(self, cluster: Cluster) -> None:
         owned = self.owned_slices(cluster)
         nodes = {n["metadata"]["name"]: n for n in cluster.store.list("Node")}
+        node_key = tuple(sorted(nodes))
         live = set()
         for svc in cluster.store.list("Service"):
             key = (svc["metadata"]["namespace"], svc["metadata"]["name"])
             if util.manages(svc):
                 live.add(key)
-                self.sync_service(cluster, svc, owned.get(key, []), nodes)
+                self.sync_service(cluster, svc, owned.get(key, []), nodes, node_key)
         for key, slices in owned.items():
             if key not in live:
                 for s in slices:
@@ -63,22 +64,31 @@ class EndpointSliceController(Controller):
                 owned.setdefault((s["metadata"]["namespace"], labels[SERVICE_NAME]), []).append(s)
         return owned
 
-    def sync_service(self, cluster: Cluster, svc: dict, existing: list[dict], nodes) -> None:
+    def sync_service(self, cluster: Cluster, svc: dict, existing: list[dict], nodes: dict,
+                     node_key: tuple) -> None:
         meta = svc["metadata"]
+        inputs = (node_key, tuple(sorted(
+            (s["metadata"]["name"], s["metadata"]["resourceVersion"]) for s in existing)))
+        quick_cache = cluster.cache.setdefault("net.endpointslices.quick", {})
+        if quick_cache.get((meta["namespace"], meta["name"])) == util.quick_key(
+                cluster, svc, inputs):
+            return
         pods = util.selected_pods(cluster, svc)
-        key = util.fingerprint(svc, pods, (tuple(sorted(nodes)), tuple(sorted(
-            (s["metadata"]["name"], s["metadata"]["resourceVersion"]) for s in existing))))
+        key = util.fingerprint(svc, pods, inputs)
         cache = cluster.cache.setdefault("net.endpointslices", {})
         if cache.get((meta["namespace"], meta["name"])) == key:
+            quick_cache[(meta["namespace"], meta["name"])] = util.quick_key(cluster, svc, inputs)
             return
         desired = desired_slices(svc, pods, nodes)
         existing = [s for s in existing if _owned_by(s, svc)] + [
             s for s in existing if not _owned_by(s, svc)]
         self.apply(cluster, svc, desired, existing)
         after = self.owned_slices(cluster).get((meta["namespace"], meta["name"]), [])
-        cache[(meta["namespace"], meta["name"])] = util.fingerprint(svc, pods, (
-            tuple(sorted(nodes)), tuple(sorted(
-                (s["metadata"]["name"], s["metadata"]["resourceVersion"]) for s in after))))
+        after_inputs = (node_key, tuple(sorted(
+            (s["metadata"]["name"], s["metadata"]["resourceVersion"]) for s in after)))
+        cache[(meta["namespace"], meta["name"])] = util.fingerprint(svc, pods, after_inputs)
+        quick_cache[(meta["namespace"], meta["name"])] = util.quick_key(cluster, svc,
+                                                                        after_inputs)
 
     def apply(self, cluster: Cluster, svc: dict, desired: list[tuple], existing: list[dict]):
         """Match desired (ports, endpoints) chunks to existing slices with the same ports."""
