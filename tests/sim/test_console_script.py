@@ -143,3 +143,10 @@ def test_pipes_into_grep_head_tail_wc(console):
     assert console.run("kubectl get pods -n empty | wc -l").output == \
         "No resources found in empty namespace.\n0\n"
     assert console.run("kubectl get nodes | awk x").output.startswith("awk: not available")
+
+
+def test_help_flag_and_pasted_prompt(console):
+    out = console.run("kubectl delete --help").output
+    assert out.startswith("Delete resources by file names, stdin, resources and names, or by "
+                          "resources and label selector.\n\nUsage:\n  kubectl delete ")
+    assert console.run("$ kubectl get ns default -o name").output == "namespace/default\n"

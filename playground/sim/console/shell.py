@@ -14,6 +14,7 @@ import shlex
 from .. import errors
 from .common import error_text
 from .filters import apply_filter
+from .help import help_text
 from .registry import (
     KUBECTL_COMMANDS,
     PLAYGROUND_COMMANDS,
@@ -44,6 +45,8 @@ class Console:
             words = _split_words(first)
         except ValueError as exc:
             return ConsoleResult(f"error: {exc}\n", False)
+        if words and words[0] == "$":  # a line copied from a lesson, prompt included
+            words = words[1:]
         if not words:
             return ConsoleResult("", True)
         words, filters = _split_pipes(words)
@@ -77,6 +80,11 @@ class Console:
         command = KUBECTL_COMMANDS.get(verb)
         if command is None:
             ctx.err(_unknown_command(verb))
+            return ctx.result()
+        rest = args[verb_at + 1:]
+        before_dash = rest[:rest.index("--")] if "--" in rest else rest
+        if "-h" in before_dash or "--help" in before_dash:
+            ctx.out(help_text(verb))
             return ctx.result()
         # global flags written before the verb (`kubectl -n x get pods`) go after it
         return _call(ctx, command, args[verb_at + 1:] + args[:verb_at])
