@@ -2,19 +2,19 @@
 
 Models pkg/apis/core/validation/validation.go: ValidatePodSpec (volumes, containers,
 restartPolicy, dnsPolicy, nodeSelector, tolerations, serviceAccountName, nodeName,
-hostname/subdomain), ValidatePodTemplateSpec, ValidatePodUpdate, and
-pkg/apis/apps/validation ValidatePodTemplateSpecForReplicaSet. Simplified: the
+hostname/subdomain), ValidatePodTemplateSpec, and pkg/apis/apps/validation
+ValidatePodTemplateSpecForReplicaSet. Simplified: the
 exotic corners (ephemeral containers, resource claims, Windows, seccomp/AppArmor,
-affinity terms) are accepted without checks; the spec diff after a refused pod
-update is a short field-by-field listing, not Go's cmp.Diff.
+affinity terms) are accepted without checks. Containers are checked in
+containervalidation.py, pod updates in podupdate.py.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from . import labels as labelsel
+from .containervalidation import validate_container_common, validate_probes
 from .errors import (
     BadRequest,
     FieldError,
@@ -23,11 +23,9 @@ from .errors import (
     forbidden,
     go_string_map,
     invalid,
-    not_found,
     not_supported,
     required,
 )
-from .quantity import parse_quantity
 from .validation import (
     is_dns1123_label,
     is_dns1123_subdomain,
@@ -41,51 +39,17 @@ from .validation import (
 
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
 DNS_POLICIES = ["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"]
-PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
-PROTOCOLS = ["SCTP", "TCP", "UDP"]
-TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
 TAINT_EFFECTS = ["NoSchedule", "PreferNoSchedule", "NoExecute"]
 VOLUME_SOURCES = (
     "emptyDir", "hostPath", "configMap", "secret", "persistentVolumeClaim", "projected",
     "downwardAPI", "nfs", "csi", "ephemeral", "image",
 )
-_PORT_NAME_CHARS = re.compile(r"^[-a-z0-9]+$")
-_HAS_LETTER = re.compile(r"[a-z]")
-_ENV_BAD = re.compile(r"[^\x20-\x7e]|=")
 EMPTY_KEY_OPERATOR = (
     'operator must be Exists when `key` is empty, which means "match all values and all keys"'
-)
-UPDATE_FORBIDDEN = (
-    "pod updates may not change fields other than `spec.containers[*].image`,"
-    "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only "
-    "additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be "
-    "set to 1 if it was previously negative)"
 )
 
 
 # ---- small validators --------------------------------------------------------------------------
-
-
-def is_valid_port_num(port: Any) -> list[str]:
-    if is_int(port) and 1 <= port <= 65535:
-        return []
-    return ["must be between 1 and 65535, inclusive"]
-
-
-def is_valid_port_name(name: str) -> list[str]:
-    """IsValidPortName (IANA_SVC_NAME)."""
-    errs = []
-    if len(name) > 15:
-        errs.append("must be no more than 15 characters")
-    if not _PORT_NAME_CHARS.match(name):
-        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
-    if not _HAS_LETTER.search(name):
-        errs.append("must contain at least one letter (a-z)")
-    if "--" in name:
-        errs.append("must not contain consecutive hyphens")
-    if name and (name[0] == "-" or name[-1] == "-"):
-        errs.append("must not begin or end with a hyphen")
-    return errs
 
 
 def _dns_label(value: str, path: str) -> list[FieldError]:
@@ -230,7 +194,7 @@ def validate_containers(containers: list, volumes: set[str], path: str) -> list[
             errs.append(duplicate(f"{p}.name", name))
         else:
             seen.add(name)
-        errs += _validate_probes(ctr, p)
+        errs += validate_probes(ctr, p)
         if ctr.get("restartPolicy") is not None:
             errs.append(forbidden(f"{p}.restartPolicy", "may not be set for non-init containers"))
     return errs
@@ -252,143 +216,6 @@ def validate_init_containers(inits: list, containers: list, volumes: set[str],
         else:
             seen.add(name)
     return errs
-
-
-def validate_container_common(ctr: dict, volumes: set[str], path: str) -> list[FieldError]:
-    """validateContainerCommon."""
-    errs: list[FieldError] = []
-    name = ctr.get("name") or ""
-    errs += [required(f"{path}.name")] if not name else _dns_label(name, f"{path}.name")
-    if not ctr.get("image"):
-        errs.append(required(f"{path}.image"))
-    errs += _choice(ctr.get("terminationMessagePolicy"), f"{path}.terminationMessagePolicy",
-                    TERMINATION_MESSAGE_POLICIES)
-    errs += validate_container_ports(ctr.get("ports") or [], f"{path}.ports")
-    errs += validate_env(ctr.get("env") or [], f"{path}.env")
-    errs += validate_volume_mounts(ctr.get("volumeMounts") or [], volumes, f"{path}.volumeMounts")
-    errs += _choice(ctr.get("imagePullPolicy"), f"{path}.imagePullPolicy", PULL_POLICIES)
-    errs += validate_resources(ctr.get("resources") or {}, f"{path}.resources")
-    return errs
-
-
-def validate_container_ports(ports: list, path: str) -> list[FieldError]:
-    errs: list[FieldError] = []
-    names: set[str] = set()
-    for i, port in enumerate(ports):
-        p = f"{path}[{i}]"
-        name = port.get("name")
-        if name:
-            msgs = is_valid_port_name(name)
-            if msgs:
-                errs += [invalid(f"{p}.name", name, m) for m in msgs]
-            elif name in names:
-                errs.append(duplicate(f"{p}.name", name))
-            else:
-                names.add(name)
-        cp = port.get("containerPort")
-        if not cp:
-            errs.append(required(f"{p}.containerPort"))
-        else:
-            errs += [invalid(f"{p}.containerPort", cp, m) for m in is_valid_port_num(cp)]
-        if port.get("hostPort"):
-            errs += [invalid(f"{p}.hostPort", port["hostPort"], m)
-                     for m in is_valid_port_num(port["hostPort"])]
-        errs += _choice(port.get("protocol"), f"{p}.protocol", PROTOCOLS)
-    return errs
-
-
-def validate_env(env: list, path: str) -> list[FieldError]:
-    """ValidateEnv with RelaxedEnvironmentVariableValidation (beta, on in v1.33)."""
-    errs: list[FieldError] = []
-    for i, ev in enumerate(env):
-        p = f"{path}[{i}].name"
-        name = ev.get("name") or ""
-        if not name:
-            errs.append(required(p))
-            errs.append(invalid(p, name, "environment variable name must be non-empty"))
-        elif _ENV_BAD.search(name):
-            errs.append(invalid(p, name, "a valid environment variable name must consist only of "
-                                         "printable ASCII characters other than '='"))
-        if ev.get("value") and ev.get("valueFrom"):
-            errs.append(invalid(f"{path}[{i}].valueFrom", "",
-                                "may not be specified when `value` is not empty"))
-    return errs
-
-
-def validate_volume_mounts(mounts: list, volumes: set[str], path: str) -> list[FieldError]:
-    errs: list[FieldError] = []
-    paths: set[str] = set()
-    for i, mnt in enumerate(mounts):
-        p = f"{path}[{i}]"
-        name = mnt.get("name") or ""
-        if not name:
-            errs.append(required(f"{p}.name"))
-        if name not in volumes:
-            errs.append(not_found(f"{p}.name", name))
-        mount_path = mnt.get("mountPath") or ""
-        if not mount_path:
-            errs.append(required(f"{p}.mountPath"))
-        if mount_path in paths:
-            errs.append(invalid(f"{p}.mountPath", mount_path, "must be unique"))
-        paths.add(mount_path)
-    return errs
-
-
-def validate_resources(res: dict, path: str) -> list[FieldError]:
-    """ValidateContainerResources: valid quantities, requests <= limits."""
-    errs: list[FieldError] = []
-    parsed: dict[str, dict[str, float]] = {}
-    for part in ("limits", "requests"):
-        parsed[part] = {}
-        for name, qty in sorted((res.get(part) or {}).items()):
-            value = parse_quantity(qty)
-            if value is None:
-                errs.append(invalid(f"{path}.{part}[{name}]", qty,
-                                    "quantities must match the regular expression "
-                                    "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"))
-            elif value < 0:
-                errs.append(invalid(f"{path}.{part}[{name}]", str(qty),
-                                    "must be greater than or equal to 0"))
-            else:
-                parsed[part][name] = value
-    for name, req in parsed["requests"].items():
-        lim = parsed["limits"].get(name)
-        if lim is not None and req > lim:
-            errs.append(invalid(f"{path}.requests", str(res["requests"][name]),
-                                f"must be less than or equal to {name} limit of "
-                                f"{res['limits'][name]}"))
-    return errs
-
-
-def _validate_probes(ctr: dict, path: str) -> list[FieldError]:
-    errs: list[FieldError] = []
-    for kind in ("livenessProbe", "readinessProbe", "startupProbe"):
-        probe = ctr.get(kind)
-        if probe is None:
-            continue
-        p = f"{path}.{kind}"
-        handlers = [h for h in ("exec", "httpGet", "tcpSocket", "grpc") if probe.get(h)]
-        if not handlers:
-            errs.append(required(p, "must specify a handler type"))
-        elif len(handlers) > 1:
-            errs.append(forbidden(f"{p}.{handlers[1]}", "may not specify more than 1 handler type"))
-        for num in ("initialDelaySeconds", "timeoutSeconds", "periodSeconds",
-                    "successThreshold", "failureThreshold"):
-            errs += validate_nonnegative(probe.get(num), f"{p}.{num}")
-        if kind != "readinessProbe" and probe.get("successThreshold", 1) != 1:
-            errs.append(invalid(f"{p}.successThreshold", probe["successThreshold"], "must be 1"))
-        for h in ("httpGet", "tcpSocket"):
-            if probe.get(h):
-                errs += _port_num_or_name(probe[h].get("port"), f"{p}.{h}.port")
-    return errs
-
-
-def _port_num_or_name(port: Any, path: str) -> list[FieldError]:
-    if is_int(port):
-        return [invalid(path, port, m) for m in is_valid_port_num(port)]
-    if isinstance(port, str) and port:
-        return [invalid(path, port, m) for m in is_valid_port_name(port)]
-    return [required(path)]
 
 
 def validate_tolerations(tolerations: list, path: str) -> list[FieldError]:
@@ -469,99 +296,3 @@ def validate_pod_template_for_workload(template: Any, selector: dict | None,
         errs.append(invalid(f"{path}.spec.activeDeadlineSeconds", spec["activeDeadlineSeconds"],
                             "activeDeadlineSeconds in ReplicaSet is not Supported"))
     return errs
-
-
-# ---- pod updates -------------------------------------------------------------------------------
-
-
-def validate_pod_spec_update(new: dict, old: dict, path: str = "spec") -> list[FieldError]:
-    """ValidatePodUpdate's spec rules: only images, activeDeadlineSeconds (down), added
-    tolerations and a negative grace period set to 1 may change."""
-    new_c, old_c = new.get("containers") or [], old.get("containers") or []
-    if len(new_c) != len(old_c):
-        return [forbidden(f"{path}.containers", "pod updates may not add or remove containers")]
-    new_i, old_i = new.get("initContainers") or [], old.get("initContainers") or []
-    if len(new_i) != len(old_i):
-        return [forbidden(f"{path}.initContainers",
-                          "pod updates may not add or remove containers")]
-    errs = _active_deadline_update(new.get("activeDeadlineSeconds"),
-                                   old.get("activeDeadlineSeconds"), path)
-    if errs:
-        return errs
-    errs = _tolerations_update(new.get("tolerations") or [], old.get("tolerations") or [],
-                               f"{path}.tolerations")
-    munged = dict(new)
-    munged["containers"] = _with_old_images(new_c, old_c)
-    if new_i:
-        munged["initContainers"] = _with_old_images(new_i, old_i)
-    _copy_key(munged, old, "activeDeadlineSeconds")
-    _copy_key(munged, old, "tolerations")
-    grace, old_grace = new.get("terminationGracePeriodSeconds"), old.get(
-        "terminationGracePeriodSeconds")
-    if old_grace is not None and old_grace < 0 and grace == 1:
-        munged["terminationGracePeriodSeconds"] = old_grace
-    if munged != old:
-        errs.append(forbidden(path, UPDATE_FORBIDDEN + "\n" + spec_diff(old, munged)))
-    return errs
-
-
-def _with_old_images(new: list, old: list) -> list:
-    return [{**c, "image": o.get("image")} for c, o in zip(new, old, strict=True)]
-
-
-def _copy_key(dst: dict, src: dict, key: str) -> None:
-    if key in src:
-        dst[key] = src[key]
-    else:
-        dst.pop(key, None)
-
-
-def _active_deadline_update(new: Any, old: Any, path: str) -> list[FieldError]:
-    p = f"{path}.activeDeadlineSeconds"
-    if new is not None:
-        if not is_int(new) or not 0 <= new <= 2147483647:
-            return [invalid(p, new, "must be between 0 and 2147483647, inclusive")]
-        if old is not None and old < new:
-            return [invalid(p, new, "must be less than or equal to previous value")]
-    elif old is not None:
-        return [invalid(p, None, "must not update from a positive integer to nil value")]
-    return []
-
-
-def _tolerations_update(new: list, old: list, path: str) -> list[FieldError]:
-    """validateOnlyAddedTolerations: existing tolerations stay (tolerationSeconds may shrink)."""
-    errs: list[FieldError] = []
-    for old_t in old:
-        same = [t for t in new if _toleration_key(t) == _toleration_key(old_t)]
-        if not same:
-            idx = old.index(old_t)
-            errs.append(forbidden(f"{path}[{idx}]", "existing toleration can not be modified "
-                                                     "except its tolerationSeconds"))
-    errs += validate_tolerations(new, path)
-    return errs
-
-
-def _toleration_key(t: dict) -> tuple:
-    return (t.get("key", ""), t.get("operator") or "Equal", t.get("value", ""),
-            t.get("effect", ""))
-
-
-def spec_diff(old: dict, new: dict) -> str:
-    """A short cmp.Diff-like listing of the changed top-level PodSpec fields."""
-    lines = ["  core.PodSpec{"]
-    for key in sorted(set(old) | set(new)):
-        if old.get(key) == new.get(key):
-            continue
-        field_name = key[:1].upper() + key[1:]
-        if key in old:
-            lines.append(f"- \t{field_name}: {_short(old[key])},")
-        if key in new:
-            lines.append(f"+ \t{field_name}: {_short(new[key])},")
-    lines.append("  }")
-    return "\n".join(lines)
-
-
-def _short(value: Any) -> str:
-    import json
-
-    return json.dumps(value, sort_keys=True, separators=(", ", ": "))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ..defaults import default_pod
 from ..errors import Conflict
-from ..podvalidation import validate_pod_spec, validate_pod_spec_update
+from ..podupdate import validate_pod_spec_update
+from ..podvalidation import validate_pod_spec
 from ..resources import ResourceType, Strategy, register
 from .pod_admission import (
     admit_default_toleration_seconds,
