@@ -204,3 +204,14 @@ def test_apply_dry_run_and_output(console):
     assert console.cluster.store.get("ConfigMap", "default", "app") is None
     out = apply(console, CONFIGMAP, "-o json").output
     assert json.loads(out)["metadata"]["name"] == "app"
+
+
+def test_apply_over_an_imperatively_created_object_warns(console):
+    console.run("kubectl create cm app")
+    assert apply(console, CONFIGMAP).output == (
+        "Warning: resource configmaps/app is missing the kubectl.kubernetes.io/"
+        "last-applied-configuration annotation which is required by kubectl apply. kubectl "
+        "apply should only be used on resources created declaratively by either kubectl create "
+        "--save-config or kubectl apply. The missing annotation will be patched automatically.\n"
+        "configmap/app configured\n")
+    assert apply(console, CONFIGMAP).output == "configmap/app unchanged\n"

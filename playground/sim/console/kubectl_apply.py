@@ -21,6 +21,11 @@ from .registry import CommandContext, ConsoleResult, kubectl_command
 from .threeway import apply_patch, three_way
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+MISSING_ANNOTATION = (
+    "Warning: resource {} is missing the " + LAST_APPLIED + " annotation which is required by "
+    "kubectl apply. kubectl apply should only be used on resources created declaratively by "
+    "either kubectl create --save-config or kubectl apply. The missing annotation will be "
+    "patched automatically.")
 
 APPLY_FLAGS = (
     Flag("filename", "f", "list"),
@@ -112,6 +117,8 @@ def _apply_one(ctx: CommandContext, m: Manifest, dry_run: str | None, output: st
             modified, dry_run=dry_run == "server")
         _report(ctx, m, result, "created", dry_run, output)
         return
+    if LAST_APPLIED not in (current["metadata"].get("annotations") or {}):
+        ctx.warn(MISSING_ANNOTATION.format(f"{m.rt.plural}/{current['metadata']['name']}"))
     original = _last_applied(current)
     patch = three_way(original, modified, current)
     if not patch:
