@@ -44,8 +44,9 @@ class Response:
     body: str = ""
     error: str = ""  # resolve | refused | timeout | empty | ssl
     host: str = ""
-    ip: str = ""
+    ip: str = ""  # the address the client connected to (a ClusterIP, node IP, pod IP ...)
     port: int = 0
+    endpoint: str = ""  # ip:port of the backend that got the connection
     pod: str = ""  # namespace/name of the pod that answered
     trace: list[str] = field(default_factory=list)
     resolution: resolver.Resolution | None = None
@@ -162,7 +163,8 @@ def _resolve_host(cluster: Cluster, from_pod: dict | None, host: str, resp: Resp
     resp.resolution = res
     resp.trace.extend("DNS " + line.strip() for line in res.trace_text().splitlines())
     if not res.ok or not res.addresses():
-        resp.error = "timeout" if res.rcode == "TIMEOUT" else "resolve"
+        # a DNS timeout ends like NXDOMAIN for the client: getaddrinfo fails (EAI_AGAIN)
+        resp.error = "resolve"
         return ""
     addresses = res.addresses()
     # CoreDNS' `loadbalance` plugin shuffles the A records; the client takes the first
@@ -343,7 +345,7 @@ def listening_app(cluster: Cluster, pod: dict, port: int) -> tuple[str, str, flo
 
 def _deliver(cluster: Cluster, from_pod: dict | None, u: Url, target: Target,
              resp: Response) -> Response:
-    resp.ip, resp.port = target.ip, target.port
+    resp.endpoint = f"{target.ip}:{target.port}"
     now = cluster.clock.now
     client = _client_ip(from_pod, None)
     if target.pod is None:

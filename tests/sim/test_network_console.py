@@ -177,3 +177,24 @@ def test_run_creates_a_labelled_pod():
     assert p["spec"]["restartPolicy"] == "Always"
     assert con.run("kubectl run x --image=busybox --rm").output == (
         "error: --rm should only be used for attached containers\n")
+
+
+def test_wget_progress_output_and_dns_outage():
+    c = Cluster.new()
+    con = Console(c)
+    con.run("kubectl create deployment web --image=nginx:1.25")
+    con.run("kubectl expose deployment web --port=80")
+    con.run("kubectl run client --image=busybox:1.36 -- sleep 3600")
+    c.settle(120)
+    ip = c.api.get("services", "web")["spec"]["clusterIP"]
+    r = con.run("kubectl exec client -- wget -O- web")
+    assert r.output.startswith(f"Connecting to web ({ip}:80)\nwriting to stdout\n<!DOCTYPE html>")
+    assert r.output.endswith("615  0:00:00 ETA\nwritten to stdout\n")
+    # without CoreDNS replicas, kube-dns has no endpoint: lookups time out
+    c.api.patch("deployments", "coredns", {"spec": {"replicas": 0}}, namespace="kube-system")
+    c.settle(120)
+    r = con.run("kubectl exec client -- nslookup web")
+    assert r.output == (";; connection timed out; no servers could be reached\n\n"
+                        "command terminated with exit code 1\n")
+    assert con.run("kubectl exec client -- wget -qO- web").output.startswith(
+        "wget: bad address 'web'\n")

@@ -237,12 +237,21 @@ def wget(cluster, pod, container, args: list[str]) -> Run:
     if resp.status >= 400:
         return Run(("" if quiet else f"Connecting to {resp.host} ({resp.ip}:{resp.port})\n")
                    + f"wget: server returned error: HTTP/1.1 {resp.status} {resp.reason}\n", 1)
-    if quiet:
-        return Run(resp.body)
+    to_stdout = any(a in ("-O-", "-qO-") for a in args) or any(
+        a in ("-O", "-qO") and b == "-" for a, b in zip(args, args[1:], strict=False))
     size = len(resp.body.encode())
-    return Run(f"Connecting to {resp.host} ({resp.ip}:{resp.port})\nwriting to stdout\n"
-               + resp.body + f"-                    100% |********************************| "
-               f"{size:>5}  0:00:00 ETA\nwritten to stdout\n")
+    if to_stdout:
+        if quiet:
+            return Run(resp.body)
+        return Run(f"Connecting to {resp.host} ({resp.ip}:{resp.port})\nwriting to stdout\n"
+                   + resp.body + f"-                    100% |********************************| "
+                   f"{size:>5}  0:00:00 ETA\nwritten to stdout\n")
+    # busybox saves the page as index.html (SIM: no file system, the file is not kept)
+    if quiet:
+        return Run("")
+    return Run(f"Connecting to {resp.host} ({resp.ip}:{resp.port})\nsaving to 'index.html'\n"
+               f"index.html           100% |********************************| {size:>5}  "
+               "0:00:00 ETA\n'index.html' saved\n")
 
 
 TOOLS = {
