@@ -14,6 +14,7 @@ from ..errors import ApiError
 from ..kinds.storage import PV_PROTECTION, PVC_PROTECTION
 from ..objects import clone, get_path
 from .base import Controller
+from .idle import IdleMarker
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -25,6 +26,13 @@ class ProtectionController(Controller):
     name = "pvc-protection-controller"
 
     def reconcile(self, cluster: Cluster) -> None:
+        idle = IdleMarker(cluster, self.name, timed=False)
+        if idle.unchanged():
+            return
+        self._reconcile(cluster)
+        idle.done()
+
+    def _reconcile(self, cluster: Cluster) -> None:
         deleting = [c for c in cluster.store.list("PersistentVolumeClaim")
                     if c["metadata"].get("deletionTimestamp")
                     and PVC_PROTECTION in (c["metadata"].get("finalizers") or [])]

@@ -37,6 +37,7 @@ from ..objects import clone, controller_ref, get_path, owner_reference
 from . import history
 from . import statefulset_utils as su
 from .base import Controller
+from .idle import IdleMarker
 from .statefulset_control import update_statefulset
 
 if TYPE_CHECKING:
@@ -55,6 +56,15 @@ class StatefulSetController(Controller):
     name = ACTOR
 
     def reconcile(self, cluster: Cluster) -> None:
+        timed = bool(cluster.store.meta.get(BACKOFF_KEY)) or any(
+            s["spec"].get("minReadySeconds") for s in cluster.store.list("StatefulSet"))
+        idle = IdleMarker(cluster, self.name, timed=timed)
+        if idle.unchanged():
+            return
+        self._reconcile(cluster)
+        idle.done()
+
+    def _reconcile(self, cluster: Cluster) -> None:
         pods = _index_pods(cluster)
         revisions = _index_revisions(cluster)
         claims = _claims_summary(cluster)

@@ -26,6 +26,7 @@ from ..kinds.storage import default_class
 from ..objects import clone, get_path
 from . import history
 from .base import Controller
+from .idle import IdleMarker
 from .pv_matching import claim_ref_allows, find_matching_volume
 from .pvprotection import ProtectionController
 
@@ -64,6 +65,13 @@ class PersistentVolumeController(Controller):
     name = ACTOR
 
     def reconcile(self, cluster: Cluster) -> None:
+        idle = IdleMarker(cluster, self.name, timed=bool(cluster.store.meta.get(META_KEY)))
+        if idle.unchanged():
+            return
+        self._reconcile(cluster)
+        idle.done()
+
+    def _reconcile(self, cluster: Cluster) -> None:
         pvs = cluster.store.list("PersistentVolume")
         by_claim = {}
         for pv in pvs:
