@@ -21,8 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("file", nargs="?", help="script file (default: stdin)")
     args = parser.parse_args(argv)
     if args.file and args.file != "-":
-        with open(args.file, encoding="utf-8") as fh:
-            text = fh.read()
+        try:
+            with open(args.file, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            parser.error(f"cannot read {args.file}: {exc.strerror}")
     else:
         text = sys.stdin.read()
     console = Console(Cluster.new(seed=args.seed, workers=args.workers))
