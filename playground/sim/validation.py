@@ -295,12 +295,12 @@ def validate_object_meta_update(meta: dict, old: dict, path: str = "metadata") -
     """ValidateObjectMetaUpdate: identity fields are immutable; no new finalizers once deleting."""
     errs: list[FieldError] = []
     if old.get("deletionTimestamp"):
-        old_f = set(old.get("finalizers") or ())
-        for f in meta.get("finalizers") or ():
-            if f not in old_f:
-                errs.append(forbidden(f"{path}.finalizers",
-                                      f"no new finalizers can be added if the object is being "
-                                      f"deleted, found new finalizers []string{{{go_quote(f)}}}"))
+        added = sorted(set(meta.get("finalizers") or ()) - set(old.get("finalizers") or ()))
+        if added:
+            listed = ", ".join(go_quote(f) for f in added)
+            errs.append(forbidden(f"{path}.finalizers",
+                                  "no new finalizers can be added if the object is being "
+                                  f"deleted, found new finalizers []string{{{listed}}}"))
     if int(meta.get("generation") or 0) < int(old.get("generation") or 0):
         errs.append(invalid(f"{path}.generation", meta.get("generation"),
                             "must not be decremented"))
