@@ -282,3 +282,22 @@ def test_a_long_name_makes_the_revision_label_too_long():
     assert events(c, "FailedCreate") == [
         f'create Pod {name}-0 in StatefulSet {name} failed error: Pod "{name}-0" is invalid: '
         f'metadata.labels: Invalid value: "{rev}": must be no more than 63 characters']
+
+
+def test_a_foreign_pod_with_the_same_name_blocks_until_removed():
+    c = controller_cluster()
+    c.api.create({"apiVersion": "v1", "kind": "Pod",
+                  "metadata": {"name": "web-0", "labels": {"app": "other"}},
+                  "spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}})
+    c.api.create(sts_manifest(replicas=1, claims=False))
+    c.reconcile()
+    assert c.api.get("pod", "web-0")["metadata"]["labels"] == {"app": "other"}
+    assert "ownerReferences" not in c.api.get("pod", "web-0")["metadata"]
+    retry = c.next_wakeup()
+    assert retry is not None and retry > c.clock.now, "AlreadyExists is retried with a backoff"
+    c.api.delete("pod", "web-0", grace_period_seconds=0)
+    c.reconcile()
+    c.advance(1)
+    pod = c.api.get("pod", "web-0")
+    assert pod["metadata"]["labels"]["app"] == "web"
+    assert pod["metadata"]["ownerReferences"][0]["kind"] == "StatefulSet"
