@@ -309,6 +309,9 @@ def choose(cluster: Cluster, svc: dict, sp: dict, endpoints: list, client_ip: st
         timeout = get_path(spec, "sessionAffinityConfig", "clientIP", "timeoutSeconds",
                            default=10800)
         table = cluster.store.meta.setdefault("netAffinity", {})
+        if len(table) > 1000:  # forget expired entries, as the kernel's `recent` list does
+            for k in [k for k, v in table.items() if now - v[1] > 86400]:
+                del table[k]
         key = f"{svc['metadata']['uid']}/{sp['port']}/{client_ip}"
         entry = table.get(key)
         if entry and now - entry[1] <= timeout:

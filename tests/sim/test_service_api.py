@@ -209,3 +209,15 @@ def test_kubernetes_service_comes_back_when_deleted():
     assert c.api.get("services", "kubernetes", "default")["spec"]["clusterIP"] == "10.96.0.1"
     assert c.api.get("endpoints", "kubernetes", "default")["subsets"][0]["addresses"] == [
         {"ip": "172.18.0.2"}]
+
+
+def test_session_affinity_config_rules():
+    c = net_cluster()
+    assert invalid_message(c, svc_body("x", sessionAffinity="ClientIP", sessionAffinityConfig={
+        "clientIP": {"timeoutSeconds": 0}})) == (
+        'Service "x" is invalid: spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid '
+        "value: 0: must be greater than 0 and less than 86400")
+    assert invalid_message(c, svc_body("x", sessionAffinityConfig={
+        "clientIP": {"timeoutSeconds": 60}})) == (
+        'Service "x" is invalid: spec.sessionAffinityConfig: Forbidden: must not be set when '
+        "session affinity is None")

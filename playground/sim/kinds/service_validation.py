@@ -78,8 +78,24 @@ def validate_service(svc: dict) -> list[FieldError]:
     errs += _validate_ports(ports, stype)
     if spec.get("sessionAffinity") not in AFFINITIES:
         errs.append(not_supported("spec.sessionAffinity", spec.get("sessionAffinity"), AFFINITIES))
+    errs += _validate_affinity_config(spec)
     errs += _validate_traffic_policies(spec, stype)
     return errs
+
+
+def _validate_affinity_config(spec: dict) -> list[FieldError]:
+    """validateClientIPAffinityConfig (MaxClientIPServiceAffinitySeconds = 86400)."""
+    cfg = spec.get("sessionAffinityConfig")
+    path = "spec.sessionAffinityConfig"
+    if spec.get("sessionAffinity") != "ClientIP":
+        if cfg:
+            return [forbidden(path, "must not be set when session affinity is None")]
+        return []
+    timeout = ((cfg or {}).get("clientIP") or {}).get("timeoutSeconds")
+    if not isinstance(timeout, int) or not 0 < timeout <= 86400:
+        return [invalid(f"{path}.clientIP.timeoutSeconds", timeout,
+                        "must be greater than 0 and less than 86400")]
+    return []
 
 
 def _validate_external_name(spec: dict) -> list[FieldError]:
