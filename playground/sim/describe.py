@@ -358,11 +358,12 @@ def describe_pod_template(w: Writer, template: dict) -> None:
     tolerations_multiline(w, "  Tolerations", spec.get("tolerations"))
 
 
-def pod_template_lines(template: dict, revision: int | None = None) -> list[str]:
-    """The pod template as `kubectl rollout history --revision=N` prints it."""
+def pod_template_text(template: dict) -> str:
+    """The pod template as `kubectl rollout history --revision=N` prints it: history.go's
+    printTemplate writes DescribePodTemplate without a tabwriter, so the tabs stay raw."""
     w = Writer()
     describe_pod_template(w, template)
-    return w.text().rstrip("\n").split("\n")
+    return "".join(w.parts)
 
 
 # ---- Pod ------------------------------------------------------------------------------------

@@ -173,11 +173,11 @@ def _history(ctx: CommandContext, opts: Parsed, rt: ResourceType, obj: dict) -> 
         holder = revisions.get(opts["revision"])
         if holder is None:
             raise CommandError("error: unable to find the specified revision")
-        from ..describe import pod_template_lines
+        from ..describe import pod_template_text
 
         template = (get_path(holder, "spec", "template") if rt.kind == "Deployment"
                     else get_path(holder, "data", "spec", "template"))
-        body = "\n".join(pod_template_lines(template or {}, revision=opts["revision"]))
+        body = pod_template_text(template or {})
         ctx.out(f"{name} with revision #{opts['revision']}\n{body}\n")
         return ctx.result()
     if not revisions:
