@@ -251,6 +251,14 @@ def kube_proxy_pod(node_name: str) -> dict:
     }
 
 
+def _remember_static_pods(cluster: Cluster, node: str, manifests: list[dict]) -> None:
+    """/etc/kubernetes/manifests: the kubelet recreates a deleted mirror pod from these."""
+    state = cluster.store.get("KubeletState", "", node)
+    updated = clone(state)
+    updated["staticPods"] = [clone(m) for m in manifests]
+    cluster.api.update(updated, actor="kubelet")
+
+
 def _ensure(cluster: Cluster, obj: dict) -> None:
     kind, meta = obj["kind"], obj["metadata"]
     if cluster.store.get(kind, meta.get("namespace", ""), meta["name"]) is None:
@@ -275,7 +283,9 @@ def install_control_plane(cluster: Cluster) -> None:
         preload_images(cluster, node["metadata"]["name"], [
             ETCD_IMAGE, _image("kube-apiserver"), _image("kube-controller-manager"),
             _image("kube-scheduler"), COREDNS_IMAGE, PROXY_IMAGE, PAUSE_IMAGE])
-        for pod in control_plane_pods(cluster, node):
+        manifests = control_plane_pods(cluster, node)
+        _remember_static_pods(cluster, node["metadata"]["name"], manifests)
+        for pod in manifests:
             _ensure(cluster, pod)
         cluster.api.create(kube_proxy_pod(node["metadata"]["name"]), actor=ACTOR)
     _ensure(cluster, coredns_deployment())

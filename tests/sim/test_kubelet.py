@@ -355,3 +355,15 @@ def test_failing_init_container_crash_loops_or_fails_the_pod():
     once = pod(c, "once")["status"]
     assert once["phase"] == "Failed"
     assert once["initContainerStatuses"][0]["state"]["terminated"]["exitCode"] == 3
+
+
+def test_deleted_mirror_pod_of_a_static_pod_comes_back():
+    c = Cluster.new()
+    old = pod(c, "kube-scheduler-cp-1", ns="kube-system")
+    c.api.delete("pod", "kube-scheduler-cp-1", namespace="kube-system", grace_period_seconds=0)
+    c.advance(5)
+    new = pod(c, "kube-scheduler-cp-1", ns="kube-system")
+    assert new["metadata"]["uid"] != old["metadata"]["uid"]
+    assert new["status"]["phase"] == "Running"
+    assert new["metadata"]["annotations"]["kubernetes.io/config.mirror"] == (
+        old["metadata"]["annotations"]["kubernetes.io/config.mirror"])

@@ -105,6 +105,7 @@ class Kubelet(Controller):
     def sync_node(self, cluster: Cluster, node: dict, state: dict) -> dict:
         name = node["metadata"]["name"]
         now = cluster.clock.now
+        self.sync_mirror_pods(cluster, node, state)
         conds = get_path(node, "status", "conditions", default=[]) or []
         ready = next((c for c in conds if c.get("type") == "Ready"), None)
         if ready is None or ready.get("status") != "True":
@@ -124,6 +125,21 @@ class Kubelet(Controller):
             updated["reportedUnschedulable"] = unschedulable
             state = cluster.api.update(updated, actor=NAME)
         return state
+
+
+    def sync_mirror_pods(self, cluster: Cluster, node: dict, state: dict) -> None:
+        """A static pod's mirror deleted through the API comes back: the kubelet still runs
+        the manifest from its static pod directory (kubelet/pod/mirror_client.go)."""
+        for manifest in state.get("staticPods") or ():
+            meta = manifest["metadata"]
+            if cluster.store.get("Pod", meta["namespace"], meta["name"]) is not None:
+                continue
+            mirror = clone(manifest)
+            mirror["metadata"]["ownerReferences"][0]["uid"] = node["metadata"]["uid"]
+            cluster.api.create(mirror, actor=NAME)
+            cluster.record(f"kubelet on {node['metadata']['name']}", mirror, (
+                f"static pod {meta['name']} runs from /etc/kubernetes/manifests: recreated its "
+                "mirror pod in the API"))
 
 
 def new_kubelet_state(node: str, now: float) -> dict:
