@@ -112,7 +112,7 @@ def events_for(cluster: Cluster, obj: dict) -> list[dict]:
     meta = obj["metadata"]
     ns = meta.get("namespace") or None
     uids = {meta.get("uid"), meta["name"]} if obj["kind"] == "Node" else {meta.get("uid")}
-    found = []
+    found = []  # in the store's (recording) order
     for ev in cluster.store.list("Event", ns):
         inv = ev.get("involvedObject") or {}
         if inv.get("name") == meta["name"] and inv.get("uid") in uids and (
@@ -126,6 +126,7 @@ def describe_events(w: Writer, events: list[dict], now: float) -> None:
     if not events:
         w.write(0, "Events:\t<none>\n")
         return
+    # stable sort: same-second events stay in the order they were recorded
     events = sorted(events, key=lambda e: parse_time(e.get("lastTimestamp")
                                                      or e.get("firstTimestamp") or
                                                      "1970-01-01T00:00:00Z"))

@@ -30,6 +30,7 @@ MODULES = (
     "kubectl_nodes",
     "kubectl_logs",
     "kubectl_misc",
+    "kubectl_events",
     "playground",
     "net",
     "net_exec",
