@@ -175,3 +175,18 @@ def test_selectorless_service_with_manual_endpoints_carries_traffic():
     c.reconcile()
     resp = request(c, cl, "legacy")
     assert resp.ok and resp.body.endswith("Hostname: backend\n")
+
+
+def test_network_commands_as_a_containers_main_process():
+    from playground.sim.net_programs import run_network_command
+
+    c = net_cluster()
+    setup_web(c, 1)
+    cl = client(c)
+    c.reconcile()
+    box = cl["spec"]["containers"][0]
+    code, lines = run_network_command(c, cl, box, ["wget", "-qO-", "web"])
+    assert code == 0 and lines[3] == "<title>Welcome to nginx!</title>"
+    code, lines = run_network_command(c, cl, box, ["nslookup", "nope"])
+    assert code == 1 and "** server can't find nope: NXDOMAIN" in lines
+    assert run_network_command(c, cl, box, ["sleep", "3600"]) is None
