@@ -3,7 +3,9 @@
 An optimisation only, never the truth: the marker lives in `cluster.cache` (lost on reload,
 then the pass simply runs), and is keyed by the store's global resourceVersion plus, for
 controllers with timers, the clock. A settled cluster therefore costs such a controller one
-dictionary lookup per pass.
+dictionary lookup per pass. It relies on the contract that every change goes through the
+ApiServer (which bumps the resourceVersion); a store refilled behind its back needs a fresh
+Cluster (empty cache), as the Django store does when it loads a snapshot.
 """
 
 from __future__ import annotations
