@@ -328,17 +328,24 @@ class ApiServer:
     def _prepare_subresource_update(
         self, rt: ResourceType, strategy: Strategy, subresource: str, obj: dict, old: dict
     ) -> None:
-        """Subresources change only their part; metadata is the stored one."""
-        rv = obj["metadata"]["resourceVersion"]
-        obj["metadata"] = clone(old["metadata"])
-        obj["metadata"]["resourceVersion"] = rv
-        if subresource == "status":
-            strategy.prepare_for_status_update(obj, old, self.cluster)
-            errors = strategy.validate_status_update(obj, old, self.cluster)
-            if errors:
-                raise Invalid(rt.qualified_kind, old["metadata"]["name"], errors)
-        else:
+        """Status updates keep the sent metadata except identity fields (the controllers'
+        UpdateStatus may carry annotations, e.g. a Deployment's revision); the kind's status
+        strategy resets what it protects. Other subresources change only their part."""
+        meta, old_meta = obj["metadata"], old["metadata"]
+        if subresource != "status":
+            rv = meta["resourceVersion"]
+            obj["metadata"] = clone(old_meta)
+            obj["metadata"]["resourceVersion"] = rv
             strategy.prepare_for_subresource_update(subresource, obj, old, self.cluster)
+            return
+        for f in ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
+                  "deletionGracePeriodSeconds", "generation"):
+            _copy(meta, old_meta, f)
+        strategy.prepare_for_status_update(obj, old, self.cluster)
+        errors = validate_object_meta_update(obj["metadata"], old_meta)
+        errors += strategy.validate_status_update(obj, old, self.cluster)
+        if errors:
+            raise Invalid(rt.qualified_kind, old_meta["name"], errors)
 
     # ---- delete --------------------------------------------------------------------------
 

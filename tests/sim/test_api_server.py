@@ -91,6 +91,20 @@ def test_status_subresource_semantics():
     assert d["status"] == {"replicas": 7} and d["spec"]["replicas"] == 9
 
 
+def test_status_update_may_carry_annotations_but_not_labels_or_generation():
+    c = Cluster.new()
+    c.controllers = []
+    d = c.api.create(deploy())
+    d["metadata"]["annotations"] = {"deployment.kubernetes.io/revision": "1"}
+    d["metadata"]["labels"] = {"app": "changed"}
+    d["metadata"]["generation"] = 7
+    d["status"] = {"observedGeneration": 1}
+    d = c.api.update(d, subresource="status", actor="deployment-controller")
+    assert d["metadata"]["annotations"] == {"deployment.kubernetes.io/revision": "1"}
+    assert d["metadata"]["labels"] == {"app": "web"}
+    assert d["metadata"]["generation"] == 1
+
+
 def test_immutable_metadata_and_selector():
     c = Cluster.new()
     d = c.api.create(deploy())

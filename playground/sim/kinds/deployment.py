@@ -145,6 +145,13 @@ def validate_deployment_spec(spec: Any) -> list[FieldError]:
     return errs
 
 
+def keep_stored_labels(obj: dict, old: dict) -> None:
+    if "labels" in old["metadata"]:
+        obj["metadata"]["labels"] = old["metadata"]["labels"]
+    else:
+        obj["metadata"].pop("labels", None)
+
+
 class DeploymentStrategy(Strategy):
     uses_generation = True
     status_subresource = True
@@ -163,6 +170,11 @@ class DeploymentStrategy(Strategy):
 
     def validate_update(self, obj, old, cluster):
         return self.validate(obj, cluster) + validate_selector_immutable(obj, old)
+
+    def prepare_for_status_update(self, obj, old, cluster):
+        """The apps status strategies keep spec and labels; annotations may change."""
+        super().prepare_for_status_update(obj, old, cluster)
+        keep_stored_labels(obj, old)
 
     def generation_changed(self, obj, old):
         # strategy.go PrepareForUpdate: spec or annotations (annotations are copied to RSes)

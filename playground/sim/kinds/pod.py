@@ -51,6 +51,15 @@ class PodStrategy(Strategy):
             return errs
         return validate_pod_spec_update(obj.get("spec") or {}, old.get("spec") or {}, "spec")
 
+    def prepare_for_status_update(self, obj, old, cluster):
+        """podStatusStrategy: spec and ownerReferences stay as stored."""
+        super().prepare_for_status_update(obj, old, cluster)
+        refs = old["metadata"].get("ownerReferences")
+        if refs is None:
+            obj["metadata"].pop("ownerReferences", None)
+        else:
+            obj["metadata"]["ownerReferences"] = refs
+
     def prepare_for_subresource_update(self, subresource, obj, old, cluster):
         """pods/binding: the scheduler sets spec.nodeName, once."""
         if subresource != "binding":

@@ -12,7 +12,11 @@ from ..errors import BadRequest
 from ..podvalidation import json_type
 from ..resources import ResourceType, Strategy, register
 from ..validation import validate_nonnegative
-from .deployment import validate_selector_and_template, validate_selector_immutable
+from .deployment import (
+    keep_stored_labels,
+    validate_selector_and_template,
+    validate_selector_immutable,
+)
 
 
 def validate_replicaset_spec(spec) -> list:
@@ -43,6 +47,11 @@ class ReplicaSetStrategy(Strategy):
 
     def validate_update(self, obj, old, cluster):
         return self.validate(obj, cluster) + validate_selector_immutable(obj, old)
+
+    def prepare_for_status_update(self, obj, old, cluster):
+        """The apps status strategies keep spec and labels; annotations may change."""
+        super().prepare_for_status_update(obj, old, cluster)
+        keep_stored_labels(obj, old)
 
 
 register(
