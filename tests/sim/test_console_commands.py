@@ -185,3 +185,54 @@ def test_version_and_api_resources(console):
     assert rows["deployments"] == ["deployments", "deploy", "apps/v1", "true", "Deployment"]
     assert rows["nodes"] == ["nodes", "no", "v1", "false", "Node"]
     assert lines[1].startswith("configmaps ")  # the core group comes first
+
+
+STATEFULSET = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: db
+spec:
+  serviceName: db
+  replicas: 2
+  selector:
+    matchLabels: {app: db}
+  template:
+    metadata:
+      labels: {app: db}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.25
+"""
+
+
+def test_statefulset_rollout_status_uses_the_partitioned_wording():
+    console = Console(Cluster.new())
+    console.run("kubectl apply -f -", stdin=STATEFULSET)
+    assert out(console, "kubectl rollout status sts/db").startswith("Waiting for ")
+    lines = out(console, "kubectl rollout status statefulset/db --watch").splitlines()
+    assert lines[-1] == "partitioned roll out complete: 2 new pods have been updated..."
+    assert "Waiting for 1 pods to be ready..." in lines
+    console.run("kubectl set image sts/db app=nginx:1.26")
+    assert out(console, "kubectl rollout status sts/db").startswith(
+        "Waiting for partitioned roll out to finish: 0 out of 2 new pods have been updated")
+    console.run("kubectl patch sts db -p '{\"spec\":{\"updateStrategy\":{\"type\":\"OnDelete\","
+                "\"rollingUpdate\":null}}}'")
+    assert out(console, "kubectl rollout status sts/db") == \
+        "error: rollout status is only available for RollingUpdate strategy type\n"
+
+
+def test_drain_refuses_emptydir_pods_without_the_flag(console):
+    console.run("kubectl apply -f -", stdin=BARE_POD.replace(
+        "  containers:", "  volumes:\n  - name: scratch\n    emptyDir: {}\n  containers:"))
+    result = console.run("kubectl drain worker-1 --ignore-daemonsets --force")
+    assert "cannot delete Pods with local storage (use --delete-emptydir-data to override): " \
+           "default/solo" in result.output
+    result = console.run("kubectl drain worker-1 --ignore-daemonsets --force "
+                         "--delete-emptydir-data")
+    assert result.ok
+    # the last filter's status wins (GetPodsForDeletion): only the no-controller warning shows
+    assert "deleting Pods that declare no controller: default/solo" in result.output
+    assert "local storage" not in result.output
+    assert result.output.endswith("node/worker-1 drained\n")

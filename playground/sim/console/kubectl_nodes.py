@@ -30,7 +30,6 @@ DRAIN_FLAGS = CORDON_FLAGS + (
 DS_FATAL = "DaemonSet-managed Pods (use --ignore-daemonsets to ignore)"
 DS_WARNING = "ignoring DaemonSet-managed Pods"
 LOCAL_FATAL = "Pods with local storage (use --delete-emptydir-data to override)"
-LOCAL_WARNING = "deleting Pods with local storage"
 UNMANAGED_FATAL = "Pods declare no controller (use --force to override)"
 UNMANAGED_WARNING = "deleting Pods that declare no controller"
 
@@ -123,7 +122,9 @@ def _drain_node(ctx: CommandContext, node: str, opts: Parsed) -> str | None:
 
 
 def _filter(pod: dict, opts: Parsed) -> tuple[str, str]:
-    """The drain filters in kubectl's order: ("delete"|"skip"|"error", message)."""
+    """The drain filters in kubectl's order: ("delete"|"skip"|"error", message). As in
+    GetPodsForDeletion, a pod's status is that of the last filter it passed, so a passing
+    pod only ever carries the unreplicated filter's warning."""
     meta = pod["metadata"]
     if "kubernetes.io/config.mirror" in (meta.get("annotations") or {}):
         return "skip", ""
@@ -134,17 +135,14 @@ def _filter(pod: dict, opts: Parsed) -> tuple[str, str]:
             return "error", DS_FATAL
         return "skip", DS_WARNING
     has_empty_dir = any("emptyDir" in v for v in get_path(pod, "spec", "volumes", default=[]))
-    if has_empty_dir and not terminal:
-        if not (opts["delete-emptydir-data"] or opts["delete-local-data"]):
-            return "error", LOCAL_FATAL
-        local_warning = LOCAL_WARNING
-    else:
-        local_warning = ""
+    if has_empty_dir and not terminal and not (
+            opts["delete-emptydir-data"] or opts["delete-local-data"]):
+        return "error", LOCAL_FATAL
     if ref is None and not terminal:
         if not opts["force"]:
             return "error", UNMANAGED_FATAL
         return "delete", UNMANAGED_WARNING
-    return "delete", local_warning
+    return "delete", ""
 
 
 def _evict(ctx: CommandContext, pods: list[dict], opts: Parsed) -> None:
