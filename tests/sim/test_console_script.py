@@ -143,6 +143,10 @@ def test_pipes_into_grep_head_tail_wc(console):
     assert console.run("kubectl get pods -n empty | wc -l").output == \
         "No resources found in empty namespace.\n0\n"
     assert console.run("kubectl get nodes | awk x").output.startswith("awk: not available")
+    assert console.run("kubectl get nodes -o name | grep -A1 cp-1").output == \
+        "node/cp-1\nnode/worker-1\n"
+    assert console.run("kubectl get nodes -o name | grep -B 1 worker-2").output == \
+        "node/worker-1\nnode/worker-2\n"
 
 
 def test_help_flag_and_pasted_prompt(console):

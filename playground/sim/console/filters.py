@@ -41,16 +41,43 @@ def _count(name: str, args: list[str]) -> int:
 
 
 def _grep(args: list[str], lines: list[str]) -> tuple[str, bool]:
-    flags = [a for a in args if a.startswith("-") and len(a) > 1]
-    rest = [a for a in args if a not in flags]
-    if len(rest) != 1:
-        raise CommandError("usage: grep [-i] [-v] [-c] PATTERN")
-    opts = set("".join(f[1:] for f in flags))
+    opts, context, rest = _grep_args(args)
     try:
         pattern = re.compile(rest[0], re.IGNORECASE if "i" in opts else 0)
     except re.error as exc:
         raise CommandError(f"grep: invalid pattern: {exc}") from None
-    hits = [ln for ln in lines if bool(pattern.search(ln)) != ("v" in opts)]
+    hits = [n for n, ln in enumerate(lines) if bool(pattern.search(ln)) != ("v" in opts)]
     if "c" in opts:
         return f"{len(hits)}\n", bool(hits)
-    return "".join(hits), bool(hits)
+    before, after = context
+    keep: list[int] = []
+    for n in hits:
+        keep += range(max(0, n - before), min(len(lines), n + after + 1))
+    return "".join(lines[n] for n in sorted(set(keep))), bool(hits)
+
+
+def _grep_args(args: list[str]) -> tuple[set[str], tuple[int, int], list[str]]:
+    """Flags -i -v -c and context -A N / -B N / -C N (also -A2); one PATTERN."""
+    opts: set[str] = set()
+    before = after = 0
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg[:2] in ("-A", "-B", "-C") and len(arg) >= 2:
+            value = arg[2:] or (args[i] if i < len(args) else "")
+            i += 0 if arg[2:] else 1
+            if not value.isdigit():
+                raise CommandError(f"grep: {value}: invalid context length argument")
+            if arg[1] in "AC":
+                after = int(value)
+            if arg[1] in "BC":
+                before = int(value)
+        elif arg.startswith("-") and len(arg) > 1:
+            opts |= set(arg[1:])
+        else:
+            rest.append(arg)
+    if len(rest) != 1:
+        raise CommandError("usage: grep [-i] [-v] [-c] [-A N] [-B N] PATTERN")
+    return opts, (before, after), rest
