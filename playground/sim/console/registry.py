@@ -9,11 +9,15 @@ decorates plain functions:
     @playground_command("clock")        # top-level `clock ...`
     def clock(ctx: CommandContext, args: list[str]) -> ConsoleResult: ...
 
-`args` are the words after the verb (already split like a shell would). A command
-writes through `ctx.out(text)` / `ctx.err(text)` (stdout and stderr interleaved in
-the order a terminal shows them) and returns `ctx.result()` (ok unless it wrote an
-error, or pass `ok=` explicitly). Errors from the API (`errors.ApiError`) may simply
-be raised: the console prints their kubectl form and marks the result failed.
+`args` are the words after the verb (already split like a shell would; global flags
+written before the verb, `kubectl -n x get pods`, are moved after it). A command writes
+through `ctx.out(text)` / `ctx.err(text)` / `ctx.warn(text)` (stdout and stderr interleaved
+in the order a terminal shows them; `warn` is stderr that does not fail the command) and
+returns `ctx.result()` (ok unless it wrote an error, or pass `ok=` explicitly). Errors from
+the API (`errors.ApiError`) may simply be raised: the console prints their kubectl form
+(`Error from server (NotFound): ...`, `The Service "x" is invalid: ...`) and marks the
+result failed; `CommandError(text)` prints `text` as it is (client-side errors).
+console/common.py has pflag-style flag parsing (`parse_flags`) commands can share.
 """
 
 from __future__ import annotations
