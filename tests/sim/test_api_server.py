@@ -182,3 +182,26 @@ def test_qos_classes():
     assert qos({"requests": {"cpu": "100m", "memory": "1Gi"},
                 "limits": {"cpu": "200m", "memory": "1Gi"}}) == "Burstable"
     assert qos({"limits": {"cpu": "1", "memory": "1Gi"}}) == "Guaranteed"
+
+
+def test_deleting_with_finalizers_bumps_generation_and_keeps_the_object_readable():
+    c = Cluster.new()
+    c.controllers = []
+    c.api.create(deploy())
+    held = c.api.delete("deploy", "web", propagation_policy="Orphan")
+    meta = held["metadata"]
+    assert (meta["generation"], meta["finalizers"], meta["deletionGracePeriodSeconds"]) == (
+        2, ["orphan"], 0)
+    assert c.api.get("deploy", "web")["metadata"]["deletionTimestamp"] == meta["deletionTimestamp"]
+    rv = c.store.meta["resourceVersion"]
+    c.api.delete("deploy", "web", propagation_policy="Orphan")  # already deleting: nothing new
+    assert c.store.meta["resourceVersion"] == rv
+
+
+def test_namespace_field_selector_on_phase():
+    c = Cluster.new()
+    c.api.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "dev"}})
+    c.api.delete("ns", "dev")
+    listed = c.api.list("ns", field_selector="status.phase=Terminating")
+    names = [n["metadata"]["name"] for n in listed]
+    assert names == ["dev"]
