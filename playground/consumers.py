@@ -2,12 +2,16 @@
 commands go over HTTP. Messages are HTML fragments with an id, which htmx's ws
 extension swaps into the page (out-of-band, by id)."""
 
+import logging
+
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
 
 from playground.groups import sandbox_group, site_group
 from playground.selectors import notice_latest
+
+logger = logging.getLogger(__name__)
 
 
 @database_sync_to_async
@@ -46,6 +50,8 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         self.readonly = access == "view"
         self.group = sandbox_group(self.sandbox_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        # the page's one socket also carries the site-wide notices
+        await self.channel_layer.group_add(site_group(), self.channel_name)
         await self.accept()
         html, self.last_seq = await render_sandbox_full(self.sandbox_id, self.readonly)
         await self.send(text_data=html)
@@ -53,9 +59,23 @@ class SandboxConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(site_group(), self.channel_name)
+
+    async def notice_published(self, event: dict) -> None:
+        await self.send(text_data=await render_notice())
 
     async def sandbox_changed(self, event: dict) -> None:
-        rendered = await render_sandbox_update(self.sandbox_id, event, self.last_seq, self.readonly)
+        try:
+            rendered = await render_sandbox_update(
+                self.sandbox_id, event, self.last_seq, self.readonly
+            )
+        except Exception:
+            # Never drop the page's socket over one bad render: log it and resend the
+            # whole state, which heals whatever the lost fragment would have shown.
+            logger.exception("sandbox %s: rendering a push failed", self.sandbox_id)
+            rendered = await render_sandbox_update(
+                self.sandbox_id, {"full": True}, self.last_seq, self.readonly
+            )
         if rendered is None:  # the sandbox was deleted
             await self.close(code=4404)
             return

@@ -90,9 +90,19 @@ def pod_views(pods: list[dict], now: float) -> list[dict]:
                 "node": (pod.get("spec") or {}).get("nodeName") or "",
                 "owner": _owner_name(pod),
                 "ip": (pod.get("status") or {}).get("podIP", ""),
+                "claims": _claims(pod),
             }
         )
     return sorted(views, key=lambda v: (v["namespace"], v["name"]))
+
+
+def _claims(pod: dict) -> list[str]:
+    volumes = (pod.get("spec") or {}).get("volumes") or []
+    return [
+        v["persistentVolumeClaim"]["claimName"]
+        for v in volumes
+        if (v.get("persistentVolumeClaim") or {}).get("claimName")
+    ]
 
 
 def pod_tone(status: str, ready: str) -> str:

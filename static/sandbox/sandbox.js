@@ -38,6 +38,7 @@
   var term = null, fitAddon = null;
   var history = JSON.parse(sessionStorage.getItem("console-history-" + root.dataset.sandbox) || "[]");
   var line = "", cursor = 0, histIndex = history.length, busy = false, heredoc = null;
+  var typedAhead = "";  // keys typed while a command runs: replayed when it is done
   var PROMPT = "\x1b[32m$\x1b[0m ";
 
   function fit() { try { fitAddon && fitAddon.fit(); } catch (e) { /* hidden panel */ } }
@@ -73,11 +74,17 @@
       term.write((res.output || "").replace(/\r?\n/g, "\r\n"));
     }).catch(function (err) {
       term.write("\x1b[31merror: " + err + "\x1b[0m\r\n");
-    }).then(function () { busy = false; redraw(); });
+    }).then(function () {
+      busy = false;
+      redraw();
+      var ahead = typedAhead;
+      typedAhead = "";
+      if (ahead) onKey(ahead);
+    });
   }
 
   function onKey(data) {
-    if (busy) return;
+    if (busy) { typedAhead += data; return; }
     switch (data) {
       case "\r": submit(); return;
       case "\x7f": if (cursor > 0) { line = line.slice(0, cursor - 1) + line.slice(cursor); cursor--; } break;
@@ -99,7 +106,11 @@
           var clean = parts[i].replace(/[\x00-\x1f\x7f]/g, "");
           line = line.slice(0, cursor) + clean + line.slice(cursor);
           cursor += clean.length;
-          if (i < parts.length - 1) { submit(); if (busy) return; }
+          if (i < parts.length - 1) {
+            redraw();
+            submit();
+            if (busy) { typedAhead = parts.slice(i + 1).join("\r") + typedAhead; return; }
+          }
         }
     }
     redraw();
@@ -235,7 +246,47 @@
   });
   function clickIf(id) { var b = document.getElementById(id); if (b) b.click(); }
 
-  function start() { startTerminal(); startEditor(); }
+  // ---- Services drawn to their endpoint pods (ready solid, not ready dashed) ------
+  var SVG = "http://www.w3.org/2000/svg";
+  var lines = document.createElementNS(SVG, "svg");
+  lines.setAttribute("class", "endpoint-lines");
+  lines.setAttribute("aria-hidden", "true");
+  document.body.appendChild(lines);
+  function drawLines() {
+    while (lines.firstChild) lines.removeChild(lines.firstChild);
+    var map = document.getElementById("cluster-map");
+    if (!map) return;
+    var clip = map.getBoundingClientRect();
+    map.querySelectorAll(".services li[data-namespace]").forEach(function (svc) {
+      if (!svc.offsetParent) return;
+      var from = svc.getBoundingClientRect();
+      svc.querySelectorAll(".ep[data-pod]").forEach(function (ep) {
+        var pod = document.getElementById("pod-" + ep.dataset.pod);
+        if (!pod || !pod.offsetParent) return;
+        var to = pod.getBoundingClientRect();
+        var y1 = from.top + 10, y2 = to.top + to.height / 2;
+        if (y1 < clip.top || y1 > clip.bottom || y2 < clip.top || y2 > clip.bottom) return;
+        var line = document.createElementNS(SVG, "line");
+        line.setAttribute("x1", from.left); line.setAttribute("y1", y1);
+        line.setAttribute("x2", to.right); line.setAttribute("y2", y2);
+        line.setAttribute("class", ep.classList.contains("ready") ? "ready" : "not-ready");
+        lines.appendChild(line);
+      });
+    });
+  }
+  var pending = false;
+  function scheduleLines() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; drawLines(); });
+  }
+  ["htmx:wsAfterMessage", "htmx:oobAfterSwap", "resize"].forEach(function (name) {
+    (name === "resize" ? window : document.body).addEventListener(name, scheduleLines);
+  });
+  document.addEventListener("scroll", scheduleLines, true);
+  if (nsSelect) nsSelect.addEventListener("change", scheduleLines);
+
+  function start() { startTerminal(); startEditor(); scheduleLines(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
 })();

@@ -61,7 +61,8 @@ def test_a_delete_removes_the_row(alice_sandbox):
 
 
 def test_a_stale_resource_version_is_a_conflict(alice_sandbox):
-    run(alice_sandbox, "kubectl create configmap a --from-literal=x=y")
+    fresh = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  x: y\n"
+    assert run(alice_sandbox, "kubectl apply -f -", stdin=fresh) == "configmap/a created\n"
     stale = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  resourceVersion: "3"\n'
     assert run(alice_sandbox, "kubectl apply -f -", stdin=stale) == (
         'Error from server (Conflict): Operation cannot be fulfilled on configmaps "a": the '
