@@ -366,10 +366,11 @@ class ApiServer:
         rt = self.resource_type(kind)
         strategy = REGISTRY.strategy(rt.kind)
         old = self._existing(rt, name, self._ns(rt, namespace))
+        if rt.kind == "Namespace" and name in IMMORTAL_NAMESPACES:
+            # NamespaceLifecycle admission runs before the storage preconditions
+            raise Forbidden("namespaces", name, "this namespace may not be deleted")
         deletion.check_preconditions(rt, old, preconditions)
         if rt.kind == "Namespace":
-            if name in IMMORTAL_NAMESPACES:
-                raise Forbidden("namespaces", name, "this namespace may not be deleted")
             return deletion.delete_namespace(self, rt, strategy, old, dry_run, actor)
         if propagation_policy not in (None, "Background", "Foreground", "Orphan"):
             raise BadRequest(f'unsupported propagationPolicy "{propagation_policy}"')
