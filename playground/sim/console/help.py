@@ -55,3 +55,39 @@ def help_text(verb: str) -> str:
     return (f"{short}\n\nUsage:\n  {usage}\n\n"
             'Use "kubectl options" for a list of global command-line options (applies to all '
             "commands).")
+
+
+ROLLOUT_HELP = """Manage the rollout of one or many resources.
+
+ Valid resource types include:
+
+  *  deployments
+  *  daemonsets
+  *  statefulsets
+
+Available Commands:
+  history       View rollout history
+  pause         Mark the provided resource as paused
+  restart       Restart a resource
+  resume        Resume a paused resource
+  status        Show the status of the rollout
+  undo          Undo a previous rollout
+
+Usage:
+  kubectl rollout SUBCOMMAND [options]
+
+Use "kubectl rollout <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands)."""
+
+SET_HELP = """Configure application resources.
+
+ These commands help you make changes to existing application resources.
+
+Available Commands:
+  image            Update the image of a pod template
+
+Usage:
+  kubectl set SUBCOMMAND [options]
+
+Use "kubectl set <command> --help" for more information about a given command.
+Use "kubectl options" for a list of global command-line options (applies to all commands)."""

@@ -23,6 +23,7 @@ from .common import (
     resolve_type,
     split_type_name,
 )
+from .help import SET_HELP
 from .registry import CommandContext, ConsoleResult, kubectl_command
 
 SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
@@ -91,9 +92,14 @@ SET_FLAGS = (Flag("selector", "l"), Flag("all", kind="bool"), Flag("local", kind
 @kubectl_command("set")
 def set_(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     if not args or args[0] != "image":
-        sub = args[0] if args else ""
-        raise CommandError(f'error: unknown command "{sub}" for "kubectl set"' if sub else
-                           "error: must specify a subcommand: image")
+        if not args or args[0].startswith("-"):
+            ctx.out(SET_HELP)
+            return ctx.result()
+        if args[0] in ("env", "resources", "selector", "serviceaccount", "subject"):
+            raise CommandError(f"error: kubectl set {args[0]} is not available in this "
+                               "playground")
+        raise CommandError(f'error: unknown command "{args[0]}"\n'
+                           "See 'kubectl set -h' for help and examples")
     opts = parse_flags("set image", args[1:], SET_FLAGS)
     resources = [a for a in opts.args if "=" not in a]
     images = dict(a.split("=", 1) for a in opts.args if "=" in a)

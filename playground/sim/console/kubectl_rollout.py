@@ -16,6 +16,7 @@ from ..controllers import deployment_util as du
 from ..objects import clone, controller_ref, format_time, get_path
 from ..resources import ResourceType
 from .common import CommandError, Flag, Parsed, parse_flags, qualified, resolve_type
+from .help import ROLLOUT_HELP
 from .printers_text import tabbed
 from .registry import CommandContext, ConsoleResult, kubectl_command
 
@@ -32,8 +33,10 @@ SUPPORTED = ("Deployment", "StatefulSet", "DaemonSet")
 def rollout(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     if not args or args[0] not in SUBCOMMANDS:
         if args and not args[0].startswith("-"):
-            raise CommandError(f'error: unknown command "{args[0]}" for "kubectl rollout"')
-        raise CommandError("error: Required resource not specified.")
+            raise CommandError(f'error: unknown command "{args[0]}"\n'
+                               "See 'kubectl rollout -h' for help and examples")
+        ctx.out(ROLLOUT_HELP)
+        return ctx.result()
     sub = args[0]
     opts = parse_flags(f"rollout {sub}", args[1:], FLAGS)
     rt, obj = _target(ctx, opts, sub)
