@@ -65,9 +65,11 @@ def container_status(pod: dict, container: dict, rec: dict | None, *,
                f"container={name} pod={_format_pod(pod)}")
         status["state"] = {"waiting": {"message": msg, "reason": "CrashLoopBackOff"}}
         status["lastState"] = {"terminated": _terminated(pod, name, rec, starts)}
+        status["containerID"] = container_id(pod, name, starts)  # the dead one, as kubelet
     elif starts > 0 and last and stage in ("new", "pulling"):
         # restarting: the dead container is still the newest until the new one is created
         status["state"] = {"terminated": _terminated(pod, name, last, starts)}
+        status["containerID"] = container_id(pod, name, starts)
         if rec.get("prevLast"):
             status["lastState"] = {"terminated": _terminated(pod, name, rec["prevLast"],
                                                              starts - 1)}
