@@ -154,3 +154,10 @@ def test_help_flag_and_pasted_prompt(console):
     assert out.startswith("Delete resources by file names, stdin, resources and names, or by "
                           "resources and label selector.\n\nUsage:\n  kubectl delete ")
     assert console.run("$ kubectl get ns default -o name").output == "namespace/default\n"
+
+
+def test_backslash_continues_a_command(console):
+    script = "kubectl create deployment web \\\n  --image=nginx:1.25 \\\n  --replicas=2\n"
+    assert console.run_script(script) == (
+        "$ kubectl create deployment web --image=nginx:1.25 --replicas=2\n"
+        "deployment.apps/web created\n")

@@ -99,6 +99,9 @@ class Console:
         while i < len(lines):
             line = lines[i]
             i += 1
+            while line.endswith("\\") and i < len(lines):  # `\` continues the command
+                line = line[:-1].rstrip() + " " + lines[i].strip()
+                i += 1
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             stdin = None
