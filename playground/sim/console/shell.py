@@ -36,6 +36,9 @@ class Console:
 
     def run(self, line: str, stdin: str | None = None) -> ConsoleResult:
         first, _, rest = line.partition("\n")
+        while first.endswith("\\") and rest:
+            more, _, rest = rest.partition("\n")
+            first = first[:-1].rstrip() + " " + more.strip()
         heredoc = _HEREDOC.search(first)
         if heredoc:
             first = first[: heredoc.start()].rstrip()
