@@ -163,12 +163,11 @@ class NodeLifecycleController(Controller):
 
 
 def unknown_conditions(node: dict, since: float, now: float) -> list[dict]:
-    old = {c.get("type"): c for c in get_path(node, "status", "conditions", default=[]) or []}
     out = []
     for type_ in CONDITION_TYPES:
-        before = old.get(type_, {})
         out.append({
-            "lastHeartbeatTime": before.get("lastHeartbeatTime") or format_time(since),
+            # the kubelet's last word: derived from when it stopped (no 10 s lease writes)
+            "lastHeartbeatTime": format_time(since),
             "lastTransitionTime": format_time(now),
             "message": "Kubelet stopped posting node status.",
             "reason": "NodeStatusUnknown",
