@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .bootstrap import ACTOR, CLUSTER_DNS_IP, add_step
+from .bootstrap import SERVICE_CIDR as SERVICE_CIDR  # re-exported for the apiserver controller
 
 if TYPE_CHECKING:
     from .cluster import Cluster

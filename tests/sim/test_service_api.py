@@ -221,3 +221,32 @@ def test_session_affinity_config_rules():
         "clientIP": {"timeoutSeconds": 60}})) == (
         'Service "x" is invalid: spec.sessionAffinityConfig: Forbidden: must not be set when '
         "session affinity is None")
+
+
+def test_ipaddress_objects_follow_services_and_reserve_ips():
+    c = net_cluster()
+    from playground.sim.controllers.service import IPAddressController
+
+    c.controllers.append(IPAddressController())
+    s = service(c, "web", selector={"app": "web"})
+    c.reconcile()
+    ip = s["spec"]["clusterIP"]
+    addr = c.api.get("ipaddresses", ip)
+    assert addr["spec"]["parentRef"] == {"group": "", "resource": "services",
+                                         "namespace": "default", "name": "web"}
+    assert addr["metadata"]["labels"] == {"ipaddress.kubernetes.io/ip-family": "IPv4",
+                                          "ipaddress.kubernetes.io/managed-by":
+                                          "ipallocator.k8s.io"}
+    assert c.api.get("servicecidrs", "kubernetes")["spec"]["cidrs"] == ["10.96.0.0/12"]
+    assert {a["metadata"]["name"] for a in c.api.list("ipaddresses")} == {
+        "10.96.0.1", "10.96.0.10", ip}
+    c.api.delete("services", "web")
+    c.reconcile()
+    assert {a["metadata"]["name"] for a in c.api.list("ipaddresses")} == {
+        "10.96.0.1", "10.96.0.10"}
+    # an IPAddress made by hand holds its IP
+    c.api.create({"apiVersion": "networking.k8s.io/v1", "kind": "IPAddress",
+                  "metadata": {"name": "10.96.0.77"},
+                  "spec": {"parentRef": {"resource": "gateways", "name": "gw"}}})
+    assert invalid_message(c, svc_body("b", clusterIP="10.96.0.77")).endswith(
+        "failed to allocate IP 10.96.0.77: provided IP is already allocated")

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from .. import networking_bootstrap as nb
 from ..errors import ApiError
-from ..objects import clone, get_path
+from ..kinds.service_alloc import IPALLOCATOR
+from ..objects import clone, format_time, get_path
 from .base import Controller
 from .endpoints_util import mark_pass, nothing_changed
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 LB_POOL_FIRST = ipaddress.ip_address("172.18.255.200")
 LB_POOL_LAST = ipaddress.ip_address("172.18.255.250")
 COMPONENT = "service-controller"
+MANAGED_BY_LABEL = "ipaddress.kubernetes.io/managed-by"
 
 
 def lb_ips(svc: dict) -> list[str]:
@@ -142,4 +144,71 @@ class KubernetesServiceController(Controller):
                        "keeps it in place")
 
 
-CONTROLLERS = [ServiceController, KubernetesServiceController]
+class IPAddressController(Controller):
+    """The MultiCIDRServiceAllocator's objects: the `kubernetes` ServiceCIDR and one IPAddress
+    per allocated ClusterIP (pkg/registry/core/service/ipallocator/ipallocator.go writes
+    them with the Service; the simulation keeps them in step right after)."""
+
+    name = nb.APISERVER_ACTOR
+
+    def reconcile(self, cluster: Cluster) -> None:
+        if nothing_changed(cluster, "net.pass.ipaddress", frozenset({"Service", "IPAddress",
+                                                                     "ServiceCIDR"})):
+            return
+        self.ensure_service_cidr(cluster)
+        self.sync_addresses(cluster)
+        mark_pass(cluster, "net.pass.ipaddress")
+
+    def ensure_service_cidr(self, cluster: Cluster) -> None:
+        if cluster.store.get("ServiceCIDR", "", "kubernetes") is not None:
+            return
+        try:
+            cidr = cluster.api.create({
+                "apiVersion": "networking.k8s.io/v1", "kind": "ServiceCIDR",
+                "metadata": {"name": "kubernetes",
+                             "finalizers": ["networking.k8s.io/service-cidr-finalizer"]},
+                "spec": {"cidrs": [nb.SERVICE_CIDR]}}, actor=self.name)
+            cidr["status"] = {"conditions": [{
+                "type": "Ready", "status": "True", "reason": "",
+                "message": "Kubernetes Service CIDR is ready",
+                "lastTransitionTime": format_time(cluster.clock.now)}]}
+            cluster.api.update(cidr, subresource="status", actor=self.name)
+        except ApiError:
+            return
+
+    def sync_addresses(self, cluster: Cluster) -> None:
+        wanted: dict[str, dict] = {}
+        for svc in cluster.store.list("Service"):
+            for ip in svc["spec"].get("clusterIPs") or ():
+                if ip and ip != "None":
+                    wanted[ip] = svc
+        for addr in cluster.store.list("IPAddress"):
+            labels = addr["metadata"].get("labels") or {}
+            if labels.get(MANAGED_BY_LABEL) != IPALLOCATOR:
+                continue
+            svc = wanted.get(addr["metadata"]["name"])
+            if svc is None or addr["spec"]["parentRef"] != _parent_ref(svc):
+                try:
+                    cluster.api.delete("IPAddress", addr["metadata"]["name"], actor=self.name)
+                except ApiError:
+                    continue
+        for ip, svc in wanted.items():
+            if cluster.store.get("IPAddress", "", ip) is None:
+                try:
+                    cluster.api.create({
+                        "apiVersion": "networking.k8s.io/v1", "kind": "IPAddress",
+                        "metadata": {"name": ip, "labels": {
+                            "ipaddress.kubernetes.io/ip-family": "IPv4",
+                            MANAGED_BY_LABEL: IPALLOCATOR}},
+                        "spec": {"parentRef": _parent_ref(svc)}}, actor=self.name)
+                except ApiError:
+                    continue
+
+
+def _parent_ref(svc: dict) -> dict:
+    meta = svc["metadata"]
+    return {"group": "", "resource": "services", "namespace": meta["namespace"],
+            "name": meta["name"]}
+
+
+CONTROLLERS = [ServiceController, KubernetesServiceController, IPAddressController]

@@ -17,6 +17,7 @@ MODULES = (
     "deployment",
     "replicaset",
     "service",
+    "ipaddress",
     "endpoints",
     "endpointslice",
     "storage",

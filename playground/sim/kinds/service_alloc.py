@@ -66,14 +66,24 @@ def go_strings(values: list[str]) -> GoValue:
 # ---- what is in use -------------------------------------------------------------------------
 
 
+IPALLOCATOR = "ipallocator.k8s.io"
+
+
 def used_cluster_ips(cluster: Cluster, skip: dict | None = None) -> set[str]:
-    return {
+    """IPs held by other Services, plus IPAddress objects someone made by hand (the ones the
+    allocator manages mirror Services and are counted through them)."""
+    used = {
         ip
         for svc in cluster.store.list("Service")
         if not _same(svc, skip)
         for ip in (svc.get("spec", {}).get("clusterIPs") or [])
         if ip and ip != "None"
     }
+    for addr in cluster.store.list("IPAddress"):
+        labels = addr["metadata"].get("labels") or {}
+        if labels.get("ipaddress.kubernetes.io/managed-by") != IPALLOCATOR:
+            used.add(addr["metadata"]["name"])
+    return used
 
 
 def used_node_ports(cluster: Cluster, skip: dict | None = None) -> set[int]:
