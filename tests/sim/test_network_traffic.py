@@ -190,3 +190,23 @@ def test_network_commands_as_a_containers_main_process():
     code, lines = run_network_command(c, cl, box, ["nslookup", "nope"])
     assert code == 1 and "** server can't find nope: NXDOMAIN" in lines
     assert run_network_command(c, cl, box, ["sleep", "3600"]) is None
+
+
+def test_pod_on_a_stopped_node_does_not_answer():
+    from playground.sim import Cluster
+    from playground.sim.nodes import stop_node
+
+    c = Cluster.new()
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web"},
+                  "spec": {"nodeName": "worker-2",
+                           "containers": [{"name": "app", "image": "nginx:1.25"}]}})
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "client"},
+                  "spec": {"nodeName": "worker-1", "containers": [
+                      {"name": "c", "image": "busybox:1.36", "command": ["sleep", "3600"]}]}})
+    c.settle(60)
+    web = c.api.get("pods", "web")
+    cl = c.api.get("pods", "client")
+    assert request(c, cl, web["status"]["podIP"]).ok
+    stop_node(c, "worker-2")
+    resp = request(c, cl, web["status"]["podIP"])
+    assert resp.error == "timeout" and "which is down" in resp.trace[-1]
