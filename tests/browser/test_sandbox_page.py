@@ -49,6 +49,11 @@ def test_a_visitor_drives_a_live_sandbox(page: Page, live_url: str, celery_worke
     expect(page.locator("#terminal")).to_contain_text("deployment.apps/web scaled")
     expect_running(page, 5)
 
+    # history: the up arrow brings the last command back onto the prompt
+    page.keyboard.press("ArrowUp")
+    assert current_line(page) == "$ kubectl scale deployment web --replicas=5"
+    page.keyboard.press("Control+c")
+
     # stop worker-2, fast-forward: after the grace period and the 300 s toleration its
     # pods are evicted and replaced on worker-1
     page.locator("#node-worker-2 .node-fault").click()
@@ -65,6 +70,13 @@ def test_a_visitor_drives_a_live_sandbox(page: Page, live_url: str, celery_worke
     page.locator("#sandbox-reset").click()
     expect(page.locator("#node-worker-2 .node-head .badge").first).to_have_text("Ready")
     expect(page.locator(".pod a", has_text="web-")).to_have_count(0)
+
+
+def current_line(page: Page) -> str:
+    return page.evaluate(
+        "() => { const b = window.playgroundTerminal.buffer.active;"
+        " return b.getLine(b.baseY + b.cursorY).translateToString(true); }"
+    )
 
 
 def expect_running(page: Page, count: int) -> None:

@@ -159,3 +159,21 @@ def test_a_user_renames_and_deletes_their_sandboxes(alice, alice_sandbox):
     assert Sandbox.objects.get(pk=alice_sandbox.pk).name == "renamed"
     client.post(f"/sandboxes/{alice_sandbox.pk}/delete")
     assert not Sandbox.objects.filter(pk=alice_sandbox.pk).exists()
+
+
+def test_staff_browse_and_reset_sandboxes_in_the_admin(staff, alice_sandbox):
+    staff.is_superuser = True
+    staff.save()
+    client = client_for(staff)
+    listing = client.get("/admin/playground/sandbox/").content.decode()
+    assert "lab" in listing and "alice" in listing
+    assert client.get(f"/admin/playground/sandbox/{alice_sandbox.pk}/change/").status_code == 200
+    assert client.get("/admin/playground/objectrow/?kind=Node").status_code == 200
+    console(client_for(alice_sandbox.owner), alice_sandbox, "kubectl create configmap c")
+    assert alice_sandbox.rows.filter(kind="ConfigMap", name="c").exists()
+    response = client.post(
+        "/admin/playground/sandbox/",
+        {"action": "reset_sandboxes", "_selected_action": [alice_sandbox.pk]},
+    )
+    assert response.status_code == 302
+    assert not alice_sandbox.rows.filter(kind="ConfigMap", name="c").exists()
