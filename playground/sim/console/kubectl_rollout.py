@@ -176,7 +176,7 @@ def _history(ctx: CommandContext, opts: Parsed, rt: ResourceType, obj: dict) -> 
         holder = revisions.get(opts["revision"])
         if holder is None:
             raise CommandError("error: unable to find the specified revision")
-        from ..describe import pod_template_text
+        from ..describe_pod import pod_template_text
 
         template = (get_path(holder, "spec", "template") if rt.kind == "Deployment"
                     else get_path(holder, "data", "spec", "template"))
