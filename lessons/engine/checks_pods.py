@@ -1,0 +1,89 @@
+"""`ready_pods`: exactly N ready pods behind a selector, a Deployment, a StatefulSet or a
+ReplicaSet.
+
+A pod counts when its Ready condition is True and it is not terminating (no
+deletionTimestamp), which is what `kubectl get pods` shows as READY 1/1 and Running.
+"""
+
+from __future__ import annotations
+
+from playground.sim import labels
+from playground.sim.printers import pod_status
+
+from .feedback import say
+
+WORKLOADS = {"deployment": "Deployment", "statefulset": "StatefulSet", "replicaset": "ReplicaSet"}
+IGNORED_LABELS = ("pod-template-hash", "controller-revision-hash",
+                  "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index")
+
+
+def is_ready(pod: dict) -> bool:
+    if pod["metadata"].get("deletionTimestamp"):
+        return False
+    return any(c.get("type") == "Ready" and c.get("status") == "True"
+               for c in (pod.get("status") or {}).get("conditions") or ())
+
+
+def pod_labels_summary(pods: list[dict], limit: int = 3) -> str:
+    """The distinct label sets of `pods` (`app=nginx`, ...), without controller-added keys."""
+    seen: list[str] = []
+    for pod in pods:
+        items = {k: v for k, v in (pod["metadata"].get("labels") or {}).items()
+                 if k not in IGNORED_LABELS}
+        text = ",".join(f"{k}={v}" for k, v in sorted(items.items())) or "(no labels)"
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen[:limit]) + ("; ..." if len(seen) > limit else "")
+
+
+def ready_pods(cluster, params: dict, lang: str) -> tuple[bool, str]:
+    ns = params.get("namespace") or "default"
+    count = int(params["count"])
+    found = _selector(cluster, params, ns, lang)
+    if isinstance(found, str):
+        return False, found
+    what, selector_text, match = found
+    pods = [p for p in cluster.store.list("Pod", ns)
+            if match(p["metadata"].get("labels") or {})]
+    ready = [p for p in pods if is_ready(p)]
+    if len(ready) == count:
+        return True, say(lang, "ready_ok", what=what, count=count)
+    if not pods and count:
+        text = say(lang, "no_pods_match", what=what, ns=ns, selector=selector_text)
+        others = cluster.store.list("Pod", ns)
+        if others:
+            text += say(lang, "pods_labelled", labels=pod_labels_summary(others))
+        return False, text
+    text = say(lang, "ready_wrong", what=what, ready=len(ready), count=count)
+    not_ready = [p for p in pods if not is_ready(p)]
+    if not_ready and len(ready) < count:
+        now = cluster.clock.now
+        shown = ", ".join(f"{p['metadata']['name']} ({_status(p, now)})" for p in not_ready[:4])
+        text += say(lang, "not_ready_list", pods=shown + (", ..." if len(not_ready) > 4 else ""))
+    return False, text
+
+
+def _status(pod: dict, now: float) -> str:
+    if pod["metadata"].get("deletionTimestamp"):
+        return "Terminating"
+    return pod_status(pod, now)[1]
+
+
+def _selector(cluster, params: dict, ns: str, lang: str):
+    """(what, selector text, match function), or a feedback string when the workload is
+    missing."""
+    if "selector" in params:
+        text = str(params["selector"])
+        parsed = labels.parse(text)
+        what = say(lang, "pods_selected_by", selector=text, ns=ns)
+        return what, text, lambda lbls: labels.matches(parsed, lbls)
+    key = next(k for k in WORKLOADS if k in params)
+    kind, name = WORKLOADS[key], str(params[key])
+    obj = cluster.store.get(kind, ns, name)
+    if obj is None:
+        where = say(lang, "in_ns", ns=ns)
+        return say(lang, "no_object", kind=kind, name=name, where=where)
+    sel = (obj.get("spec") or {}).get("selector")
+    parsed = labels.from_label_selector(sel)
+    return f"{kind} {name}", labels.format_selector(sel), lambda lbls: labels.matches(parsed,
+                                                                                      lbls)
