@@ -37,7 +37,8 @@ class Program:
     start_error: str | None = None        # runc's message: the container never starts
     listens: dict[int, str] = field(default_factory=dict)
     server: str = ""                      # app family whose start-up lines the logs show
-    sigterm_code: int = 143               # exit code when stopped (0: handles SIGTERM)
+    sigterm_code: int = 137               # exit code when stopped (0: handles SIGTERM)
+    files: list[tuple[float, str, bool]] = field(default_factory=list)  # touch / rm over time
 
 
 def argv_for(container: dict, image: ImageInfo) -> list[str]:
@@ -89,7 +90,7 @@ def _simple(argv: list[str], image: ImageInfo, env: dict[str, str], *,
     if name == "sleep":
         secs = parse_sleep(args[0] if args else "")
         return Program(runs_for=secs, exit_code=0 if secs is not None or args else 1,
-                       sigterm_code=143)
+                       sigterm_code=137)
     if name in ("echo", "true", "false", "env", "printenv", "hostname", "date", "cat"):
         status, lines = builtin(argv, env)
         return Program(runs_for=0.0, exit_code=status, output=[(0.0, ln) for ln in lines])
@@ -104,7 +105,7 @@ def _simple(argv: list[str], image: ImageInfo, env: dict[str, str], *,
     if image.behaviour == "exits" or not server_ok:
         return Program(runs_for=0.0, exit_code=image.exit_code)
     return Program(listens=dict(image.listens), server=image.app,
-                   sigterm_code=0 if image.app in ("nginx", "httpd", "redis") else 143)
+                   sigterm_code=0 if image.app in ("nginx", "httpd", "redis") else 137)
 
 
 def parse_sleep(text: str) -> float | None:
@@ -147,18 +148,23 @@ _WHILE = re.compile(r"^\s*while\s+(?:true|:)\s*;?\s*do\s+(.*?);?\s*done\s*;?\s*$
 def run_script(script: str, image: ImageInfo, env: dict[str, str]) -> Program:
     """Interpret a `sh -c` script: a sequence of simple commands, maybe ending in a loop."""
     t, status, output = 0.0, 0, []
+    files: list[tuple[float, str, bool]] = []
     head, loop = _split_loop(script)
     for op, argv in _commands(head, env):
         if (op == "&&" and status != 0) or (op == "||" and status == 0):
             continue
         name = _base(argv[0])
+        if name in ("touch", "rm"):
+            files += [(t, a, name == "touch") for a in argv[1:] if not a.startswith("-")]
+            status = 0
+            continue
         if name == "exit":
             code = int(argv[1]) if len(argv) > 1 and argv[1].lstrip("-").isdigit() else status
-            return Program(runs_for=t, exit_code=code % 256, output=output)
+            return Program(runs_for=t, exit_code=code % 256, output=output, files=files)
         if name == "sleep":
             secs = parse_sleep(argv[1] if len(argv) > 1 else "")
             if secs is FOREVER:
-                return Program(output=output)
+                return Program(output=output, files=files)
             t, status = t + secs, 0
             continue
         if name in ("echo", "true", "false", "env", "printenv", "hostname", "date", "cat"):
@@ -172,13 +178,16 @@ def run_script(script: str, image: ImageInfo, env: dict[str, str]) -> Program:
         sub = _simple(argv, image, env, server_ok=True)
         if sub.runs_for is FOREVER:  # exec'ing a server or an endless sleep
             return Program(output=output + [(t + o, ln) for o, ln in sub.output],
-                           listens=sub.listens, server=sub.server, sigterm_code=sub.sigterm_code)
+                           listens=sub.listens, server=sub.server, sigterm_code=sub.sigterm_code,
+                           files=files)
         t += sub.runs_for
         status = sub.exit_code
         output += [(t, ln) for _, ln in sub.output]
     if loop is not None:
-        return _loop_program(loop, t, output, env)
-    return Program(runs_for=t, exit_code=status, output=output, sigterm_code=143)
+        prog = _loop_program(loop, t, output, env)
+        prog.files = files
+        return prog
+    return Program(runs_for=t, exit_code=status, output=output, files=files)
 
 
 def _split_loop(script: str) -> tuple[str, str | None]:
@@ -201,7 +210,7 @@ def _loop_program(body: str, t0: float, output: list, env: dict[str, str]) -> Pr
         elif name in ("echo", "env", "printenv", "hostname", "date"):
             lines += builtin(argv, env)[1]
     period = now if now > 0 else 1.0
-    return Program(output=output, repeat=(t0, period, lines), sigterm_code=143)
+    return Program(output=output, repeat=(t0, period, lines), sigterm_code=137)
 
 
 def _commands(script: str, env: dict[str, str]) -> list[tuple[str, list[str]]]:

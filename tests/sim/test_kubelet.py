@@ -367,3 +367,36 @@ def test_deleted_mirror_pod_of_a_static_pod_comes_back():
     assert new["status"]["phase"] == "Running"
     assert new["metadata"]["annotations"]["kubernetes.io/config.mirror"] == (
         old["metadata"]["annotations"]["kubernetes.io/config.mirror"])
+
+
+def test_liveness_exec_example_from_the_docs_restarts_after_the_file_is_removed():
+    c = Cluster.new()
+    make_pod(c, "liveness-exec", image="busybox:1.36", container="liveness",
+             args=["/bin/sh", "-c", "touch /tmp/healthy; sleep 30; rm -f /tmp/healthy; "
+                   "sleep 600"],
+             livenessProbe={"exec": {"command": ["cat", "/tmp/healthy"]},
+                            "initialDelaySeconds": 5, "periodSeconds": 5})
+    c.advance(30)
+    assert "Unhealthy" not in reasons(c, "liveness-exec")
+    c.advance(20)
+    evs = {(r, m) for r, m, _ in events(c, "liveness-exec")}
+    assert ("Unhealthy", "Liveness probe failed: cat: can't open '/tmp/healthy': No such file "
+            "or directory") in evs
+    assert ("Killing", "Container liveness failed liveness probe, will be restarted") in evs
+    cs = pod(c, "liveness-exec")["status"]["containerStatuses"][0]
+    assert cs["restartCount"] == 1
+    assert cs["lastState"]["terminated"]["exitCode"] == 137
+
+
+def test_readiness_turns_false_when_the_probe_starts_failing():
+    c = Cluster.new()
+    make_pod(c, "flaky", image="busybox:1.36",
+             command=["sh", "-c", "touch /tmp/ready; sleep 20; rm /tmp/ready; sleep 3600"],
+             readinessProbe={"exec": {"command": ["cat", "/tmp/ready"]}, "periodSeconds": 5,
+                             "failureThreshold": 2})
+    c.advance(10)
+    assert condition(pod(c, "flaky"), "Ready")["status"] == "True"
+    c.advance(30)
+    p = pod(c, "flaky")
+    assert condition(p, "Ready")["status"] == "False"
+    assert p["status"]["containerStatuses"][0]["restartCount"] == 0

@@ -21,6 +21,7 @@ from typing import Any
 from ..images import ImageInfo, lookup, parse_error, pull_failure
 from ..programs import Program, program
 from ..scheduling import format_duration
+from . import kubelet_probes
 
 SANDBOX_SECONDS = 1.0
 PLEG_SECONDS = 1.0
@@ -88,10 +89,9 @@ class ContainerRunner:
         stage = r.get("stage", "new")
         if stage == "running":
             times = [r.get("exitAt")]
-            if not r.get("ready"):
-                times.append(r.get("readyAt"))
-            if not r.get("probeReported"):
-                times.append(r.get("probeFailAt"))
+            probes = r.get("probes") or {}
+            times += [f[0] for f in probes.get("flips", [])[r.get("flipIdx", 0):][:1]]
+            times += [e[0] for e in probes.get("events", [])[r.get("eventIdx", 0):][:1]]
             times = [t for t in times if t is not None]
             return min(times) if times else None
         if stage == "pull-failed" and not r.get("shownBackoff"):
@@ -229,7 +229,7 @@ class ContainerRunner:
         self.events.append(("Normal", "Started", f"Started container: {self.name}", self.name))
         exit_at = None if prog.runs_for is None else now + prog.runs_for
         r.update(stage="running", startedAt=now, exitAt=exit_at, exitCode=prog.exit_code,
-                 exitReason=None, exitMessage=None, ready=False, probedUpTo=-1.0,
+                 exitReason=None, exitMessage=None, ready=False,
                  listens={str(k): v for k, v in prog.listens.items()}, server=prog.server,
                  sigtermCode=prog.sigterm_code)
         self._plan_probes(now, prog)
@@ -237,51 +237,33 @@ class ContainerRunner:
 
     def _plan_probes(self, now: float, prog: Program) -> None:
         r = self.rec
-        r["readyAt"], r["probeFailAt"], r["probeFailKind"] = None, None, None
-        readiness, liveness = self.c.get("readinessProbe"), self.c.get("livenessProbe")
-        if readiness:
-            ok, detail = probe_result(readiness, self.c, prog, self.pod)
-            first = now + _first_probe_delay(readiness)
-            if ok:
-                thr = int(readiness.get("successThreshold") or 1)
-                r["readyAt"] = first + (thr - 1) * _period(readiness)
-            else:
-                r["probeFailAt"], r["probeFailKind"] = first, "Readiness"
-                r["probeDetail"] = detail
-        else:
-            r["readyAt"] = now
-        if liveness:
-            ok, detail = probe_result(liveness, self.c, prog, self.pod)
-            if not ok:
-                first = now + _first_probe_delay(liveness)
-                kill = first + (int(liveness.get("failureThreshold") or 3) - 1) * _period(liveness)
-                if r.get("exitAt") is None or kill < r["exitAt"]:
-                    r.update(exitAt=kill, exitCode=r.get("sigtermCode", 137) or 0,
-                             exitReason="liveness", probeDetail=detail)
-                    if r["probeFailAt"] is None:
-                        r["probeFailAt"], r["probeFailKind"] = first, "Liveness"
+        probes = kubelet_probes.plan(self.c, prog, self.pod, now)
+        r.update(probes=probes, flipIdx=0, eventIdx=0)
+        kill = probes["kill"]
+        if kill is not None and (r.get("exitAt") is None or kill < r["exitAt"]):
+            r.update(exitAt=kill, exitCode=r.get("sigtermCode", 137), exitReason="liveness")
 
     def _on_running(self, now: float) -> bool:
         r = self.rec
+        probes = r.get("probes") or {}
+        exit_at = r.get("exitAt")
         changed = False
-        if r.get("readyAt") is not None and not r.get("ready") and now >= r["readyAt"] and (
-                r.get("exitAt") is None or r["readyAt"] < r["exitAt"]):
-            r["ready"] = True
-            r["probedUpTo"] = max(r.get("probedUpTo", -1), r["readyAt"])
+        flips, events = probes.get("flips", []), probes.get("events", [])
+        while r.get("eventIdx", 0) < len(events) and events[r["eventIdx"]][0] <= now and (
+                exit_at is None or events[r["eventIdx"]][0] <= exit_at):
+            self.events.append(("Warning", "Unhealthy", events[r["eventIdx"]][1], self.name))
+            r["eventIdx"] += 1
             changed = True
-        if r.get("probeFailAt") is not None and now >= r["probeFailAt"] and not r.get(
-                "probeReported"):
-            r["probeReported"] = True
-            r["probedUpTo"] = max(r.get("probedUpTo", -1), r["probeFailAt"])
-            self.events.append(("Warning", "Unhealthy",
-                                f"{r['probeFailKind']} probe failed: {r.get('probeDetail')}",
-                                self.name))
+        while r.get("flipIdx", 0) < len(flips) and flips[r["flipIdx"]][0] <= now and (
+                exit_at is None or flips[r["flipIdx"]][0] < exit_at):
+            r["ready"] = flips[r["flipIdx"]][1]
+            r["flipIdx"] += 1
             changed = True
-        if r.get("exitAt") is not None and now >= r["exitAt"]:
+        if exit_at is not None and now >= exit_at:
             if r.get("exitReason") == "liveness":
                 self.events.append(("Normal", "Killing", f"Container {self.name} failed liveness "
                                     "probe, will be restarted", self.name))
-            r.update(stage="exited", ready=False, syncAt=r["exitAt"] + PLEG_SECONDS)
+            r.update(stage="exited", ready=False, syncAt=exit_at + PLEG_SECONDS)
             code = int(r.get("exitCode") or 0)
             self.events.append(("", "Exited", f"container {self.name} exited with code {code} "
                                 f"({'Completed' if code == 0 else 'Error'})", self.name))
@@ -316,7 +298,7 @@ class ContainerRunner:
         r["last"] = {k: r.get(k) for k in ("startedAt", "exitAt", "exitCode", "exitReason",
                                            "exitMessage", "starts")}
         r["stage"] = "new"
-        for k in ("probeReported", "readyAt", "probeFailAt"):
+        for k in ("probes", "flipIdx", "eventIdx"):
             r.pop(k, None)
         return self._request_pull(now)
 
@@ -342,49 +324,3 @@ def restart_wanted(pod: dict, rec: dict, *, init: bool = False) -> bool:
 def _format_pod(pod: dict) -> str:
     m = pod["metadata"]
     return f"{m['name']}_{m.get('namespace', 'default')}({m.get('uid', '')})"
-
-
-def _period(probe: dict) -> float:
-    return float(probe.get("periodSeconds") or 10)
-
-
-def _first_probe_delay(probe: dict) -> float:
-    delay = float(probe.get("initialDelaySeconds") or 0)
-    return delay if delay > 0 else 1.0
-
-
-def probe_result(probe: dict, container: dict, prog: Program, pod: dict) -> tuple[bool, str]:
-    """Whether the probe passes against what the program serves, and the failure text."""
-    listens = prog.listens
-    if probe.get("httpGet"):
-        port = _resolve_port(probe["httpGet"].get("port"), container)
-        host = pod.get("status", {}).get("podIP") or "10.244.0.0"
-        path = probe["httpGet"].get("path") or "/"
-        if port in listens:
-            return True, ""
-        return False, (f'Get "http://{host}:{port}{path}": dial tcp {host}:{port}: connect: '
-                       "connection refused")
-    if probe.get("tcpSocket"):
-        port = _resolve_port(probe["tcpSocket"].get("port"), container)
-        host = pod.get("status", {}).get("podIP") or "10.244.0.0"
-        if port in listens:
-            return True, ""
-        return False, f"dial tcp {host}:{port}: connect: connection refused"
-    if probe.get("exec"):
-        cmd = probe["exec"].get("command") or []
-        bad = (cmd[:1] == ["false"] or (len(cmd) >= 3 and cmd[-1].strip().startswith("exit ")
-                                          and cmd[-1].strip() != "exit 0"))
-        return (False, "") if bad else (True, "")
-    if probe.get("grpc"):
-        port = int(probe["grpc"].get("port") or 0)
-        return (port in listens, f"timeout: failed to connect service \":{port}\" within 1s")
-    return True, ""
-
-
-def _resolve_port(port: Any, container: dict) -> int:
-    if isinstance(port, int) or (isinstance(port, str) and port.isdigit()):
-        return int(port)
-    for p in container.get("ports") or []:
-        if p.get("name") == port:
-            return int(p.get("containerPort") or 0)
-    return 0
