@@ -171,3 +171,26 @@ def test_configmap_immutable():
         c.api.patch("cm", "cfg", {"data": {"a": "2"}})
     assert exc.value.message == ('ConfigMap "cfg" is invalid: data: Forbidden: field is '
                                  "immutable when `immutable` is set")
+
+
+def test_priority_admission():
+    c = Cluster.new()
+    critical = c.api.create(pod("crit", priorityClassName="system-cluster-critical"))
+    assert critical["spec"]["priority"] == 2000000000
+    with pytest.raises(Forbidden) as exc:
+        c.api.create(pod("x", priorityClassName="gold"))
+    assert exc.value.message == ('pods "x" is forbidden: no PriorityClass with name gold was '
+                                 "found")
+    with pytest.raises(Forbidden) as exc:
+        c.api.create(pod("y", priority=5))
+    assert exc.value.message == (
+        'pods "y" is forbidden: the integer value of priority (5) must not be provided in pod '
+        "spec; priority admission controller computed 0 from the given PriorityClass name")
+
+
+def test_mirror_pods_get_no_service_account():
+    c = Cluster.new()
+    body = pod("static-cp-1")
+    body["metadata"]["annotations"] = {"kubernetes.io/config.mirror": "abc"}
+    spec = c.api.create(body)["spec"]
+    assert "serviceAccountName" not in spec and "volumes" not in spec

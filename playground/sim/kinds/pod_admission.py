@@ -3,7 +3,8 @@
 Models plugin/pkg/admission/serviceaccount/admission.go (serviceAccountName "default", the
 projected `kube-api-access-xxxxx` token volume mounted read-only at
 /var/run/secrets/kubernetes.io/serviceaccount in every container), plugin/pkg/admission/priority
-(priority 0, preemptionPolicy PreemptLowerPriority), plugin/pkg/admission/
+(priority from the built-in system-node-critical / system-cluster-critical classes, else 0;
+preemptionPolicy PreemptLowerPriority), plugin/pkg/admission/
 defaulttolerationseconds/admission.go (not-ready/unreachable NoExecute tolerations for 300 s
 unless already tolerated) and pkg/apis/core/helper/qos/qos.go (GetPodQOS).
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 API_ACCESS_VOLUME_PREFIX = "kube-api-access-"
 SA_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 DEFAULT_TOLERATION_SECONDS = 300
+MIRROR_ANNOTATION = "kubernetes.io/config.mirror"
+BUILTIN_PRIORITY_CLASSES = {"system-node-critical": 2000001000,
+                            "system-cluster-critical": 2000000000}
 NOT_READY = "node.kubernetes.io/not-ready"
 UNREACHABLE = "node.kubernetes.io/unreachable"
 
@@ -44,6 +48,8 @@ def token_volume_source() -> dict:
 
 
 def admit_service_account(pod: dict, cluster: Cluster) -> None:
+    if MIRROR_ANNOTATION in (pod["metadata"].get("annotations") or {}):
+        return  # mirror pods of static pods get no ServiceAccount (upstream skips them)
     spec = pod["spec"]
     if not spec.get("serviceAccountName"):
         spec["serviceAccountName"] = "default"
@@ -83,9 +89,20 @@ def _mount_token(spec: dict, cluster: Cluster) -> None:
 
 
 def admit_priority(pod: dict) -> None:
+    """Priority admission: the value comes from the PriorityClass (only the two built-in
+    classes exist here; no class means 0), a different explicit value is refused."""
     spec = pod["spec"]
-    if spec.get("priority") is None:
-        spec["priority"] = 0
+    name = pod["metadata"].get("name", "")
+    class_name = spec.get("priorityClassName")
+    if class_name and class_name not in BUILTIN_PRIORITY_CLASSES:
+        raise Forbidden("pods", name, f"no PriorityClass with name {class_name} was found")
+    value = BUILTIN_PRIORITY_CLASSES.get(class_name or "", 0)
+    given = spec.get("priority")
+    if given is not None and given != value:
+        raise Forbidden("pods", name, f"the integer value of priority ({given}) must not be "
+                                      "provided in pod spec; priority admission controller "
+                                      f"computed {value} from the given PriorityClass name")
+    spec["priority"] = value
     if not spec.get("preemptionPolicy"):
         spec["preemptionPolicy"] = "PreemptLowerPriority"
 
