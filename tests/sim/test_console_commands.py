@@ -50,6 +50,9 @@ def test_delete_argument_errors(console):
         "error: resource(s) were provided, but no name was specified\n"
     assert out(console, "kubectl delete").startswith(
         "error: You must provide one or more resources by argument or filename.")
+    assert out(console, "kubectl delete pods -l app=nothing") == "No resources found\n"
+    assert out(console, "kubectl delete pod x --force --grace-period=5") == (
+        "error: --force and --grace-period greater than 0 cannot be specified together\n")
     assert out(console, "kubectl delete ns default") == \
         'Error from server (Forbidden): namespaces "default" is forbidden: this namespace may ' \
         "not be deleted\n"

@@ -59,15 +59,21 @@ Example resource specifications include:
 @kubectl_command("delete")
 def delete(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     opts = parse_flags("delete", args, FLAGS)
+    if opts["output"] not in (None, "", "name"):
+        raise CommandError(f"error: unexpected -o output mode: {opts['output']}. We only "
+                           "support '-o name'")
+    if opts["all"] and opts["selector"]:
+        raise CommandError("error: cannot set --all and --selector at the same time")
     grace = _grace_period(opts)
+    if grace > 0 and opts["force"]:
+        raise CommandError("error: --force and --grace-period greater than 0 cannot be "
+                           "specified together")
     policy = _propagation(ctx, opts["cascade"])
     targets = _targets(ctx, opts)
     if grace == 0 and opts["force"]:
         ctx.warn(FORCE_WARNING)
-    if not targets and (opts["all"] or opts["selector"]):
-        ns = opts["namespace"] or "default"
-        ctx.warn("No resources found" if opts["all-namespaces"]
-                 else f"No resources found in {ns} namespace.")
+    if not targets:  # DeleteResult: on stdout, without a namespace
+        ctx.out("No resources found")
     for rt, name, ns in targets:
         try:
             ctx.cluster.api.delete(rt.kind, name, namespace=ns, propagation_policy=policy,
