@@ -34,7 +34,6 @@ from .validation import (
     validate_annotations,
     validate_label_name,
     validate_labels,
-    validate_nonnegative,
 )
 
 RESTART_POLICIES = ["Always", "OnFailure", "Never"]
@@ -98,8 +97,6 @@ def validate_pod_spec(spec: Any, path: str = "spec") -> list[FieldError]:
             errs += _dns_label(spec[key], f"{path}.{key}")
     if spec.get("tolerations"):
         errs += validate_tolerations(spec["tolerations"], f"{path}.tolerations")
-    errs += validate_nonnegative(spec.get("terminationGracePeriodSeconds"),
-                                 f"{path}.terminationGracePeriodSeconds")
     return errs
 
 

@@ -40,7 +40,11 @@ class PodStrategy(Strategy):
         admit_default_toleration_seconds(obj)
 
     def prepare_for_create(self, obj, cluster):
-        obj["status"] = {"phase": "Pending", "qosClass": qos_class(obj.get("spec") or {})}
+        spec = obj.get("spec") or {}
+        grace = spec.get("terminationGracePeriodSeconds")
+        if isinstance(grace, int) and grace < 0:
+            spec["terminationGracePeriodSeconds"] = 1  # mutatePodTerminationGracePeriodSeconds
+        obj["status"] = {"phase": "Pending", "qosClass": qos_class(spec)}
 
     def validate(self, obj, cluster):
         return validate_pod_spec(obj.get("spec"), "spec")
