@@ -215,3 +215,12 @@ def test_apply_over_an_imperatively_created_object_warns(console):
         "--save-config or kubectl apply. The missing annotation will be patched automatically.\n"
         "configmap/app configured\n")
     assert apply(console, CONFIGMAP).output == "configmap/app unchanged\n"
+
+
+def test_apply_without_a_name(console):
+    result = apply(console, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  labels: {}\n")
+    assert (result.ok, result.output) == (False, (
+        "error: error when retrieving current configuration of:\n"
+        'Resource: "apps/v1, Resource=deployments", GroupVersionKind: "apps/v1, Kind=Deployment"\n'
+        'Name: "", Namespace: "default"\n'
+        'from server for: "STDIN": resource name may not be empty\n'))

@@ -107,6 +107,8 @@ def _suffix(dry_run: str | None) -> str:
 def _apply_one(ctx: CommandContext, m: Manifest, dry_run: str | None, output: str | None) -> None:
     api = ctx.cluster.api
     meta = m.obj["metadata"]
+    if not meta.get("name"):
+        raise CommandError(_no_name(m))
     modified = with_last_applied(m.obj)
     try:
         current = api.get(m.rt.kind, meta.get("name", ""), meta.get("namespace"))
@@ -127,6 +129,16 @@ def _apply_one(ctx: CommandContext, m: Manifest, dry_run: str | None, output: st
     updated = apply_patch(current, patch)
     result = updated if dry_run == "client" else api.update(updated, dry_run=dry_run == "server")
     _report(ctx, m, result, "configured", dry_run, output)
+
+
+def _no_name(m: Manifest) -> str:
+    """apply.go's error when the manifest has no name (resource.Info.String())."""
+    rt, ns = m.rt, m.obj["metadata"].get("namespace", "")
+    return ("error: error when retrieving current configuration of:\n"
+            f'Resource: "{rt.group}/{rt.version}, Resource={rt.plural}", '
+            f'GroupVersionKind: "{rt.group}/{rt.version}, Kind={rt.kind}"\n'
+            f'Name: "", Namespace: "{ns}"\n'
+            f'from server for: "{SOURCE}": resource name may not be empty')
 
 
 def _last_applied(current: dict) -> dict:
