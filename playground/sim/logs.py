@@ -27,16 +27,18 @@ MAX_REPEAT_LINES = 5000
 
 def container_logs(cluster: Cluster, pod: dict, container: str, previous: bool = False) -> str:
     name = pod["metadata"]["name"]
-    spec = next((c for c in get_path(pod, "spec", "containers", default=[])
-                 if c["name"] == container), None)
+    every = [*(get_path(pod, "spec", "initContainers", default=[]) or []),
+             *get_path(pod, "spec", "containers", default=[])]
+    spec = next((c for c in every if c["name"] == container), None)
     if spec is None:
         raise BadRequest(f"container {container} is not valid for pod {name}")
     node = get_path(pod, "spec", "nodeName")
     if not node:
         return ""
     _check_kubelet(cluster, pod, node)
-    status = next((s for s in get_path(pod, "status", "containerStatuses", default=[]) or []
-                   if s.get("name") == container), {})
+    statuses = [*(get_path(pod, "status", "initContainerStatuses", default=[]) or []),
+                *(get_path(pod, "status", "containerStatuses", default=[]) or [])]
+    status = next((s for s in statuses if s.get("name") == container), {})
     run = _select_run(status, container, name, previous)
     start = parse_time(run["startedAt"])
     end = parse_time(run["finishedAt"]) if run.get("finishedAt") else cluster.clock.now

@@ -61,3 +61,12 @@ def start_node(cluster: Cluster, name: str) -> None:
     cluster.api.update(updated, actor=ACTOR)
     node = cluster.store.get("Node", "", name)
     cluster.record(ACTOR, node, f"you started node {name}: its kubelet posts status again")
+
+
+def last_heartbeat(cluster: Cluster, name: str) -> float:
+    """When the node's kubelet last renewed its Lease: now while it runs (the simulation does
+    not write the 10 s renewals), else the moment it stopped."""
+    state = _state(cluster, name)
+    if state.get("running", True):
+        return cluster.clock.now
+    return float(state.get("stoppedAt") or cluster.clock.now)
