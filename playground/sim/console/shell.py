@@ -112,7 +112,7 @@ class Console:
             if heredoc:
                 stdin, used = _heredoc_body(lines[i:], heredoc.group(2))
                 i += used
-            if out and not out[-1].endswith("\n"):
+            if out and out[-1] and not out[-1].endswith("\n"):
                 out.append("\n")  # output without a final newline (jsonpath): keep `$` in column 0
             out.append(f"$ {line.strip()}\n")
             out.append(self.run(line, stdin=stdin).output)
