@@ -2,12 +2,16 @@
 
 Models the generic registry of the real API server
 (k8s.io/apiserver/pkg/registry/generic/registry/store.go and
-pkg/registry/rest/{create,update,delete}.go): namespace handling, generateName,
-admission (NamespaceLifecycle), defaulting, validation with Kubernetes' messages,
-allocation, uid/creationTimestamp/resourceVersion/generation, optimistic
-concurrency, no-op updates that write nothing, graceful deletion with
-deletionTimestamp and finalizers, and propagation policies (the garbage
-collector controller finishes them).
+pkg/registry/rest/{create,update,delete}.go) in the real order: decode-time defaulting,
+NamespaceLifecycle, the kind's mutating admission (ServiceAccount, Priority,
+DefaultTolerationSeconds for pods), PrepareForCreate/Update, ObjectMeta and kind
+validation with Kubernetes' messages, uniqueness, allocation, then
+uid/creationTimestamp/resourceVersion/generation. Updates: optimistic concurrency
+(409 on a stale resourceVersion, unconditional when it is empty), no-op updates write
+nothing, subresources (`status`, pods `binding`, namespaces `finalize`),
+ShouldDeleteDuringUpdate when the last finalizer goes. Deletes (deletion.py): graceful
+periods, finalizers and propagation policies (the garbage collector finishes them).
+Patches (patch.py): merge, JSON and strategic merge.
 
 Every door (console, web editor, lessons, controllers, a future REST API) calls
 these methods; nothing else writes to the store. `actor` names who acted, for the
