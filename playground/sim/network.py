@@ -128,6 +128,8 @@ def _index_service(idx: NetIndex, svc: dict) -> None:
     for ingress in get_path(svc, "status", "loadBalancer", "ingress", default=[]):
         if ingress.get("ip"):
             idx.lb_ips[ingress["ip"]] = svc
+    for ip in spec.get("externalIPs") or ():
+        idx.lb_ips.setdefault(ip, svc)  # kube-proxy treats externalIPs like LB ingress IPs
 
 
 # ---- the request ---------------------------------------------------------------------------

@@ -198,3 +198,28 @@ def test_wget_progress_output_and_dns_outage():
                         "command terminated with exit code 1\n")
     assert con.run("kubectl exec client -- wget -qO- web").output.startswith(
         "wget: bad address 'web'\n")
+
+
+def test_run_expose_creates_service_first():
+    c = net_cluster()
+    con = Console(c)
+    assert con.run("kubectl run web --image=nginx:1.25 --port=80 --expose").output == (
+        "service/web created\npod/web created\n")
+    svc = c.api.get("services", "web")
+    assert svc["spec"]["selector"] == {"run": "web"}
+    assert svc["spec"]["ports"] == [{"port": 80, "protocol": "TCP", "targetPort": 80}]
+
+
+def test_nslookup_headless_and_external_name(env):
+    c, con = env
+    service(c, "db", selector={"app": "web"}, clusterIP="None", ports=[])
+    service(c, "ext", type="ExternalName", externalName="example.com", ports=[])
+    c.reconcile()
+    out = con.run("kubectl exec client -- nslookup db").output
+    ips = sorted(p["status"]["podIP"] for p in c.api.list("pods", "default")
+                 if p["metadata"]["name"].startswith("web-"))
+    assert out.count("Name:\tdb.default.svc.cluster.local\n") == 2
+    assert all(f"Address: {ip}\n" in out for ip in ips)
+    out = con.run("kubectl exec client -- nslookup ext").output
+    assert "ext.default.svc.cluster.local\tcanonical name = example.com\n" in out
+    assert "Name:\texample.com\nAddress: 93.184.215.14\n" in out

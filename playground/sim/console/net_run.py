@@ -51,6 +51,8 @@ def run(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     namespace = opts["namespace"] or "default"
     if opts["dry-run"] == "client":
         return _print_dry_run(ctx, pod, opts["output"])
+    if opts["expose"]:
+        _expose(ctx, opts, pod, namespace)
     created = ctx.cluster.api.create(pod, namespace=namespace,
                                      dry_run=opts["dry-run"] == "server")
     if not attach:
@@ -58,6 +60,20 @@ def run(ctx: CommandContext, args: list[str]) -> ConsoleResult:
                 + (" (server dry run)" if opts["dry-run"] == "server" else ""))
         return ctx.result()
     return _attach(ctx, created, opts)
+
+
+def _expose(ctx: CommandContext, opts, pod: dict, namespace: str) -> None:
+    """`--expose --port=N`: a ClusterIP Service of the same name selecting the pod first."""
+    if not opts["port"]:
+        raise CommandError("error: --port must be set when exposing a service")
+    port = int(opts["port"])
+    svc = {"apiVersion": "v1", "kind": "Service",
+           "metadata": {"name": pod["metadata"]["name"]},
+           "spec": {"ports": [{"port": port, "protocol": "TCP", "targetPort": port}],
+                    "selector": dict(pod["metadata"]["labels"])}}
+    created = ctx.cluster.api.create(svc, namespace=namespace,
+                                     dry_run=opts["dry-run"] == "server")
+    ctx.out(f"service/{created['metadata']['name']} created")
 
 
 def generate_pod(opts, name: str, rest: list[str]) -> dict:
