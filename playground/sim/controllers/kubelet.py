@@ -24,6 +24,8 @@ from ..objects import clone, format_time, get_path, parse_time
 from ..scheduling import is_terminal, node_internal_ip
 from . import kubelet_env, pass_memo
 from .base import Controller
+from .kubelet_events import field_path as _field_path
+from .kubelet_events import sentence as _sentence
 from .kubelet_runtime import SANDBOX_SECONDS, ContainerRunner
 from .kubelet_status import container_status, get_phase, pod_conditions
 
@@ -396,37 +398,6 @@ class NodeSync:
                 if pod is not None and not is_terminal(pod):
                     used.add(st["podIP"])
         return used
-
-
-def _field_path(pod: dict, container: str | None) -> str | None:
-    if not container:
-        return None
-    inits = {c["name"] for c in get_path(pod, "spec", "initContainers", default=[]) or []}
-    return f"spec.initContainers{{{container}}}" if container in inits else (
-        f"spec.containers{{{container}}}")
-
-
-def _sentence(reason: str, message: str, container: str | None) -> str:
-    if reason == "Pulled" and "already present" in message:
-        return f"image already on the node; starting container {container}"
-    if reason == "Pulled":
-        took = message.split(" in ", 1)[1].split(" (", 1)[0]
-        image = message.split('"')[1]
-        return f"image {image} pulled in {took}; starting container {container}"
-    if reason == "Pulling":
-        return f"pulling image {message.split(chr(34))[1]} for container {container}"
-    if reason == "Failed" and message.startswith("Failed to pull"):
-        return f"could not pull image {message.split(chr(34))[1]}: ErrImagePull"
-    if reason == "BackOff" and "pulling" in message:
-        return f"waiting before pulling image {message.split(chr(34))[1]} again (ImagePullBackOff)"
-    if reason == "BackOff":
-        return ""
-    if reason in ("Started", "Created", "Failed") and message.startswith(("Created", "Error: Err",
-                                                                           "Error: Image")):
-        return ""
-    if reason == "Started":
-        return f"started container {container}"
-    return message
 
 
 CONTROLLERS = [Kubelet]
