@@ -24,17 +24,26 @@ from typing import TYPE_CHECKING, Any
 
 from . import deletion
 from . import labels as labelsel
+from .apirequest import (
+    IMMORTAL_NAMESPACES,
+    admit_namespace,
+    copy_key,
+    dedupe,
+    ordered,
+    same,
+    set_namespace,
+    type_of,
+)
 from .errors import (
     AlreadyExists,
     BadRequest,
     Conflict,
-    FieldError,
     Forbidden,
     Invalid,
     NotFound,
     invalid,
 )
-from .objects import clone, format_time, get_path
+from .objects import clone, format_time
 from .patch import apply_patch
 from .resources import REGISTRY, ResourceType, Strategy
 from .validation import validate_object_meta, validate_object_meta_update
@@ -43,7 +52,6 @@ if TYPE_CHECKING:
     from .cluster import Cluster
 
 USER = "you"
-IMMORTAL_NAMESPACES = ("default", "kube-system", "kube-public")
 SYSTEM_FIELDS = ("uid", "creationTimestamp", "resourceVersion", "generation",
                  "deletionTimestamp", "deletionGracePeriodSeconds")
 
@@ -111,16 +119,16 @@ class ApiServer:
         """Decode (defaults) -> NamespaceLifecycle -> mutating admission -> PrepareForCreate
         -> validation -> uniqueness -> allocation -> storage, as the real create path."""
         obj = clone(obj)
-        rt = self._type_of(obj)
+        rt = type_of(obj)
         strategy = REGISTRY.strategy(rt.kind)
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise BadRequest("metadata must be an object")
         if meta.get("resourceVersion"):
             raise BadRequest("resourceVersion should not be set on objects to be created")
-        self._set_namespace(rt, meta, namespace)
+        set_namespace(rt, meta, namespace)
         strategy.default(obj, self.cluster)
-        self._admit_namespace(rt, meta.get("namespace", ""), meta.get("name") or "")
+        admit_namespace(self.store, rt, meta.get("namespace", ""), meta.get("name") or "")
         strategy.admit(obj, None, self.cluster)
         for f in SYSTEM_FIELDS:
             meta.pop(f, None)
@@ -139,7 +147,7 @@ class ApiServer:
         meta["creationTimestamp"] = format_time(self.cluster.clock.now)
         if strategy.uses_generation:
             meta["generation"] = 1
-        obj = _ordered(obj)
+        obj = ordered(obj)
         if dry_run:
             return obj
         meta["resourceVersion"] = str(self.store.next_resource_version())
@@ -147,61 +155,10 @@ class ApiServer:
         self._note(actor, obj, "created")
         return clone(obj)
 
-    def _type_of(self, obj: dict) -> ResourceType:
-        if not isinstance(obj, dict):
-            raise BadRequest("Object 'Kind' is missing in the object")
-        kind = obj.get("kind")
-        if not kind or not isinstance(kind, str):
-            raise BadRequest("Object 'Kind' is missing in the object")
-        rt = REGISTRY.types.get(kind)
-        if rt is None:
-            raise NotFound("resource", kind)
-        api_version = obj.get("apiVersion")
-        if not api_version:
-            raise BadRequest("Object 'apiVersion' is missing in the object")
-        if api_version != rt.api_version:
-            raise BadRequest(
-                f'no kind "{kind}" is registered for version "{api_version}" in scheme '
-                '"pkg/api/legacyscheme/scheme.go:30"'
-            )
-        return rt
-
-    def _set_namespace(self, rt: ResourceType, meta: dict, namespace: str | None) -> None:
-        """EnsureObjectNamespaceMatchesRequestNamespace."""
-        if not rt.namespaced:
-            meta.pop("namespace", None)
-            return
-        request_ns = namespace or meta.get("namespace") or "default"
-        if meta.get("namespace") and meta["namespace"] != request_ns:
-            raise BadRequest(
-                "the namespace of the provided object does not match the namespace sent on "
-                "the request"
-            )
-        meta["namespace"] = request_ns
-
     def _generate_name(self, meta: dict) -> None:
         """names.SimpleNameGenerator: base truncated to 58 chars + 5 random chars."""
         if not meta.get("name") and meta.get("generateName"):
             meta["name"] = meta["generateName"][:58] + self.cluster.rand.string(5)
-
-    def _admit_namespace(self, rt: ResourceType, namespace: str, name: str) -> None:
-        """NamespaceLifecycle admission (create): the namespace exists and is not terminating."""
-        if not rt.namespaced:
-            return
-        ns = self.store.get("Namespace", "", namespace)
-        if ns is None:
-            raise NotFound("namespaces", namespace)
-        if get_path(ns, "status", "phase") == "Terminating":
-            raise Forbidden(
-                rt.resource, name,
-                f"unable to create new content in namespace {namespace} because it is being "
-                "terminated",
-                causes=[{
-                    "reason": "NamespaceTerminating",
-                    "message": f"namespace {namespace} is being terminated",
-                    "field": "metadata.namespace",
-                }],
-            )
 
     # ---- update / patch ------------------------------------------------------------------
 
@@ -217,12 +174,12 @@ class ApiServer:
         """PUT. `subresource`: None, "status", or one the kind serves ("binding" for pods,
         "finalize" for namespaces). An empty resourceVersion is an unconditional update."""
         obj = clone(obj)
-        rt = self._type_of(obj)
+        rt = type_of(obj)
         strategy = REGISTRY.strategy(rt.kind)
         meta = obj.setdefault("metadata", {})
         if not isinstance(meta, dict):
             raise BadRequest("metadata must be an object")
-        self._set_namespace(rt, meta, namespace)
+        set_namespace(rt, meta, namespace)
         name = meta.get("name") or ""
         old = self._existing(rt, name, meta.get("namespace", ""))
         return self._update(rt, strategy, obj, old, subresource, dry_run, actor)
@@ -287,9 +244,9 @@ class ApiServer:
             obj = self._prepare_main_update(rt, strategy, obj, old)
         else:
             self._prepare_subresource_update(rt, strategy, subresource, obj, old)
-        obj = _ordered(obj)
+        obj = ordered(obj)
         meta = obj["metadata"]
-        if _same(obj, old):
+        if same(obj, old):
             return clone(old)
         if dry_run:
             return obj
@@ -308,11 +265,11 @@ class ApiServer:
         meta, old_meta = obj["metadata"], old["metadata"]
         # BeforeUpdate: identity and deletion fields always come from the stored object
         for f in ("creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"):
-            _copy(meta, old_meta, f)
+            copy_key(meta, old_meta, f)
         if not meta.get("uid"):
             meta["uid"] = old_meta["uid"]
         # PrepareForUpdate: generation is the server's (bumped below when the spec changed)
-        _copy(meta, old_meta, "generation")
+        copy_key(meta, old_meta, "generation")
         if rt.namespaced and not meta.get("namespace"):
             meta["namespace"] = old_meta.get("namespace", "")
         strategy.default(obj, self.cluster)
@@ -321,7 +278,7 @@ class ApiServer:
         errors = validate_object_meta_update(meta, old_meta)
         errors += validate_object_meta(meta, namespaced=rt.namespaced,
                                        name_fn=strategy.validate_name)
-        errors = _dedupe(errors) + strategy.validate_update(obj, old, self.cluster)
+        errors = dedupe(errors) + strategy.validate_update(obj, old, self.cluster)
         if errors:
             raise Invalid(rt.qualified_kind, old_meta["name"], errors)
         strategy.allocate(obj, old, self.cluster, False)
@@ -344,7 +301,7 @@ class ApiServer:
             return
         for f in ("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
                   "deletionGracePeriodSeconds", "generation"):
-            _copy(meta, old_meta, f)
+            copy_key(meta, old_meta, f)
         strategy.prepare_for_status_update(obj, old, self.cluster)
         errors = validate_object_meta_update(obj["metadata"], old_meta)
         errors += strategy.validate_status_update(obj, old, self.cluster)
@@ -403,42 +360,3 @@ class ApiServer:
         if actor != USER or REGISTRY.get(obj["kind"]).internal:
             return
         self.cluster.record(actor, obj, f"you {verb} {obj['kind']} {obj['metadata']['name']}")
-
-
-def _copy(dst: dict, src: dict, key: str) -> None:
-    if key in src:
-        dst[key] = src[key]
-    else:
-        dst.pop(key, None)
-
-
-def _dedupe(errors: list[FieldError]) -> list[FieldError]:
-    seen: set[str] = set()
-    out = []
-    for e in errors:
-        if str(e) not in seen:
-            seen.add(str(e))
-            out.append(e)
-    return out
-
-
-def _same(a: dict, b: dict) -> bool:
-    """Equality ignoring resourceVersion (a no-op update writes nothing)."""
-    ma = {k: v for k, v in a["metadata"].items() if k != "resourceVersion"}
-    mb = {k: v for k, v in b["metadata"].items() if k != "resourceVersion"}
-    if ma != mb:
-        return False
-    keys = (set(a) | set(b)) - {"metadata"}
-    return all(a.get(k) == b.get(k) for k in keys)
-
-
-_TOP_ORDER = ("apiVersion", "kind", "metadata")
-
-
-def _ordered(obj: dict) -> dict:
-    """Key order as the API server serialises: apiVersion, kind, metadata, then the rest."""
-    out = {k: obj[k] for k in _TOP_ORDER if k in obj}
-    for k, v in obj.items():
-        if k not in out:
-            out[k] = v
-    return out
