@@ -58,10 +58,13 @@ def test_missing_tool_fails_like_runc(env):
     c, con = env
     r = con.run("kubectl exec web-0 -- nslookup web")
     assert not r.ok
-    assert r.output.startswith("error: Internal error occurred: error executing command in "
-                               "container: failed to exec in container: failed to start exec \"")
+    assert r.output.startswith("error: Internal error occurred: Internal error occurred: error "
+                               "executing command in container: failed to exec in container: "
+                               "failed to start exec \"")
     assert r.output.endswith('exec: "nslookup": executable file not found in $PATH: '
                              "unknown\n")
+    assert con.run("kubectl exec web-0 -- /usr/bin/dig web").output.endswith(
+        'exec: "/usr/bin/dig": stat /usr/bin/dig: no such file or directory: unknown\n')
 
 
 def test_exec_needs_double_dash_and_a_running_container(env):

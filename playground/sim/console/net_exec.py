@@ -91,11 +91,14 @@ def run_in(ctx: CommandContext, pod: dict, container: dict, command: list[str]) 
     program = command[0].rsplit("/", 1)[-1]
     if program not in tools_of(container) and command[0] not in tools_of(container):
         exec_id = ctx.cluster.rand.string(64, "0123456789abcdef")
+        reason = (f"stat {command[0]}: no such file or directory" if command[0].startswith("/")
+                  else "executable file not found in $PATH")
+        # the API server wraps the CRI's internal error once more, hence the doubled prefix
         raise CommandError(
-            "error: Internal error occurred: error executing command in container: failed to "
-            f'exec in container: failed to start exec "{exec_id}": OCI runtime exec failed: '
-            "exec failed: unable to start container process: exec: "
-            f'"{command[0]}": executable file not found in $PATH: unknown')
+            "error: Internal error occurred: Internal error occurred: error executing command "
+            "in container: failed to exec in container: failed to start exec "
+            f'"{exec_id}": OCI runtime exec failed: exec failed: unable to start container '
+            f'process: exec: "{command[0]}": {reason}: unknown')
     if program not in TOOLS and program not in ("echo", "true", "false", "date"):
         ctx.out(f"playground: `{program}` is present in this image but not simulated")
         return ctx.result(ok=False)
