@@ -44,7 +44,8 @@ class EndpointSliceController(Controller):
     def sync_all(self, cluster: Cluster) -> None:
         owned = self.owned_slices(cluster)
         nodes = {n["metadata"]["name"]: n for n in cluster.store.list("Node")}
-        node_key = tuple(sorted(nodes))
+        node_key = tuple(sorted((name, (n["metadata"].get("labels") or {}).get(ZONE, ""))
+                                for name, n in nodes.items()))
         live = set()
         for svc in cluster.store.list("Service"):
             key = (svc["metadata"]["namespace"], svc["metadata"]["name"])
