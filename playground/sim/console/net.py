@@ -24,10 +24,17 @@ USAGE = ("usage: trace dns POD NAME [TYPE] [-n NAMESPACE]\n"
          "       trace http POD URL [-n NAMESPACE]\n"
          "       trace http --outside URL")
 FLAGS = (Flag("outside", kind="bool"),)
+HELP = (USAGE + "\n\nExplain what the cluster does with a name or a request: every name the "
+        "pod's resolver\ntried (search list, ndots) and each answer; kube-proxy's choice of "
+        "endpoint and why;\nwhich container answered. The tools in `kubectl exec` print exactly "
+        "what the real ones\nprint; `trace` shows the reasoning behind that output.")
 
 
 @playground_command("trace")
 def trace(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    if not args or args[0] in ("-h", "--help", "help"):
+        ctx.out(HELP)
+        return ctx.result(ok=bool(args))
     opts = parse_flags("trace", args, FLAGS)
     words = opts.args
     if not words or words[0] not in ("dns", "http", "curl", "wget"):
