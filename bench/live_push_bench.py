@@ -324,6 +324,9 @@ def main() -> None:
         )
         for error in outcome["errors"][:5]:
             print(f"# error: {error}")
+        if outcome["errors"] or lost:
+            log = [line for line in server.tail(400).splitlines() if "WS" not in line]
+            print("# daphne said:\n# " + "\n# ".join(log[-40:]))
         server.stop()
     finally:
         cleanup(state)

@@ -3,6 +3,7 @@ commands go over HTTP. Messages are HTML fragments with an id, which htmx's ws
 extension swaps into the page (out-of-band, by id)."""
 
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -55,6 +56,16 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         await self.accept()
         html, self.last_seq = await render_sandbox_full(self.sandbox_id, self.readonly)
         await self.send(text_data=html)
+        self.seen_at = 0.0
+        await self.note_seen()
+
+    async def note_seen(self) -> None:
+        """An open page is not idle: refresh last_seen now and then, so the sandbox keeps
+        scheduling its timers while someone watches (at most once a minute)."""
+        if self.readonly or time.monotonic() - self.seen_at < 60:
+            return
+        self.seen_at = time.monotonic()
+        await mark_seen(self.sandbox_id)
 
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
@@ -82,6 +93,7 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         html, self.last_seq = rendered
         if html:
             await self.send(text_data=html)
+        await self.note_seen()
 
 
 @database_sync_to_async
@@ -103,6 +115,15 @@ def sandbox_access(scope: dict, sandbox_id: int) -> str | None:
     if can_drive(user, visitor, sandbox):
         return "drive"
     return "view" if can_view(user, visitor, sandbox) else None
+
+
+@database_sync_to_async
+def mark_seen(sandbox_id: int) -> None:
+    from django.utils import timezone
+
+    from playground.models import Sandbox
+
+    Sandbox.objects.filter(pk=sandbox_id).update(last_seen_at=timezone.now())
 
 
 @database_sync_to_async

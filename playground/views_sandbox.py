@@ -8,6 +8,7 @@ the sandbox; staff and instructors may look, read-only; everyone else gets 404.
 from __future__ import annotations
 
 import secrets
+import shlex
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
@@ -120,6 +121,9 @@ def my_sandboxes(request: HttpRequest):
 def sandbox_open(request: HttpRequest) -> HttpResponse:
     """Home's "Open a sandbox": a ready cluster, no sign-up needed."""
     if request.user.is_authenticated:
+        latest = my_sandboxes(request).first()
+        if latest is not None and not request.POST.get("new"):
+            return redirect("sandbox_page", latest.pk)  # home's button: back to your work
         name = request.POST.get("name") or sandboxes.next_free_name(request.user)
         try:
             sandbox = sandboxes.sandbox_create(name=name, owner=request.user)
@@ -226,11 +230,11 @@ def sandbox_fault(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     template = FAULTS.get(request.POST.get("action", ""))
     name = request.POST.get("name", "")
     namespace = request.POST.get("namespace", "") or "default"
-    if template is None or not sandboxes.NAME_RE.match(name.replace(".", "-")):
+    valid = all(sandboxes.NAME_RE.match(n.replace(".", "-")) for n in (name, namespace))
+    if template is None or not valid:
         return HttpResponse("unknown fault", status=400)
-    output, _ = sandboxes.sandbox_command(
-        sandbox_id=sandbox.pk, line=template.format(name=name, namespace=namespace)
-    )
+    line = template.format(name=shlex.quote(name), namespace=shlex.quote(namespace))
+    output, _ = sandboxes.sandbox_command(sandbox_id=sandbox.pk, line=line)
     return HttpResponse(output.strip())
 
 

@@ -148,7 +148,9 @@ def test_internal_kinds_are_never_shown(alice, alice_sandbox):
 
 def test_a_user_renames_and_deletes_their_sandboxes(alice, alice_sandbox):
     client = client_for(alice)
-    client.post("/sandboxes/open", {"name": "second"})
+    # home's button brings a signed-in user back to their sandbox; "New sandbox" makes one
+    assert client.post("/sandboxes/open")["Location"] == f"/sandboxes/{alice_sandbox.pk}/"
+    client.post("/sandboxes/open", {"name": "second", "new": "1"})
     assert set(Sandbox.objects.filter(owner=alice).values_list("name", flat=True)) == {
         "lab",
         "second",
