@@ -73,7 +73,7 @@ class GarbageCollector(Controller):
     def reconcile(self, cluster: Cluster) -> None:
         # The collector is a pure function of the stored objects: if nothing was written since
         # its last pass it would write nothing (the memo is per Cluster, rebuilt when lost).
-        version = cluster.store.meta["resourceVersion"]
+        version = (cluster.store.meta["resourceVersion"], len(cluster.store.changes))
         if cluster.cache.get("gc.version") == version:
             return
         dependents: dict[str, list[dict]] = {}
@@ -102,8 +102,8 @@ class GarbageCollector(Controller):
                 self.orphan_dependents(cluster, obj, own)
             elif FOREGROUND in finalizers:
                 self.process_deleting_dependents_item(cluster, obj, own)
-        if cluster.store.meta["resourceVersion"] == version:  # a pass that wrote nothing
-            cluster.cache["gc.version"] = version
+        if (cluster.store.meta["resourceVersion"], len(cluster.store.changes)) == version:
+            cluster.cache["gc.version"] = version  # a pass that wrote nothing
 
     def attempt_to_delete_item(self, cluster: Cluster, obj: dict,
                                dependents: dict[str, list[dict]]) -> None:
