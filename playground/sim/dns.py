@@ -74,6 +74,10 @@ class Answer:
     def addresses(self) -> list[str]:
         return [r.data for r in self.records if r.type == "A"]
 
+    @property
+    def answers(self) -> list[Record]:
+        return self.records
+
 
 # ---- the index CoreDNS keeps from its informers ----------------------------------------------
 

@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 
 OUTSIDE_IP = "172.18.0.1"
 TLS_APPS = ("kube-apiserver",)
+FAILURES = {"refused": "Connection refused", "timeout": "Connection timed out",
+            "resolve": "Could not resolve host", "empty": "Empty reply from server",
+            "ssl": "TLS handshake failed"}
 KUBELET_PORT = 10250
 
 
@@ -53,6 +56,11 @@ class Response:
 
     def trace_text(self) -> str:
         return "\n".join(self.trace)
+
+    @property
+    def failure(self) -> str:
+        """The connection failure as a client reports it ("" when a reply came back)."""
+        return FAILURES.get(self.error, "")
 
 
 @dataclass

@@ -41,7 +41,7 @@ def test_no_ready_endpoint_is_refused_and_terminating_ones_are_a_fallback():
     set_status(c, pods[0], ip=pods[0]["status"]["podIP"], ready=False)
     c.reconcile()
     resp = request(c, cl, "web")
-    assert not resp.ok and resp.error == "refused"
+    assert not resp.ok and resp.error == "refused" and resp.failure == "Connection refused"
     assert 'REJECT ("default/web:80 has no endpoints")' in resp.trace[-1]
     # serving + terminating endpoints are used when nothing is ready
     set_status(c, pods[0], ip=pods[0]["status"]["podIP"], ready=True)
