@@ -7,7 +7,8 @@ A check is a mapping with exactly one key, its type, whose value holds the param
     matches:    {kind, name, namespace?, fields: {dotted.path: expected}}
     ready_pods: {count, namespace?, one of selector / deployment / statefulset / replicaset}
     endpoints:  {service, count, namespace?}
-    dns:        {name, expect, namespace?, pod?, service?, count?, target?}
+    dns:        {name, expect, namespace?, pod?, service?, count?, target?, addresses?}
+                expect: cluster-ip | pod-ips | cname | nxdomain | addresses
     reaches:    {url, app, from?, namespace?}
     event:      {reason, kind?, name?, name_prefix?, namespace?, message_contains?}
     command:    {regex, example?}
@@ -51,13 +52,14 @@ SCHEMA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "ready_pods": (("count",), ("namespace", "selector", "deployment", "statefulset",
                                 "replicaset")),
     "endpoints": (("service", "count"), ("namespace",)),
-    "dns": (("name", "expect"), ("namespace", "pod", "service", "count", "target")),
+    "dns": (("name", "expect"), ("namespace", "pod", "service", "count", "target",
+                                 "addresses")),
     "reaches": (("url", "app"), ("from", "namespace")),
     "event": (("reason",), ("kind", "name", "name_prefix", "namespace", "message_contains")),
     "command": (("regex",), ("example",)),
 }
 COMBINATORS = ("all", "any")
-DNS_EXPECT = ("cluster-ip", "pod-ips", "cname", "nxdomain")
+DNS_EXPECT = ("cluster-ip", "pod-ips", "cname", "nxdomain", "addresses")
 WORKLOAD_KEYS = ("selector", "deployment", "statefulset", "replicaset")
 
 
@@ -111,6 +113,9 @@ def _validate_params(kind: str, params: dict, at: str) -> None:
     if kind == "dns" and params["expect"] not in DNS_EXPECT:
         raise CheckSpecError(f"{at}.expect: {params['expect']!r} is not one of "
                              f"{', '.join(DNS_EXPECT)}")
+    if kind == "dns" and (params["expect"] == "addresses") != ("addresses" in params):
+        raise CheckSpecError(f"{at}.addresses: give addresses exactly when expect is "
+                             "'addresses'")
     if kind == "command":
         try:
             re.compile(params["regex"])

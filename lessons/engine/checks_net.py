@@ -17,7 +17,7 @@ from playground.sim.objects import get_path
 from .checks_pods import is_ready, pod_labels_summary
 from .feedback import say, where
 
-_PLACEHOLDER = re.compile(r"\{(node_ip|node_port|cluster_ip)(?::([a-z0-9-]+))?\}")
+_PLACEHOLDER = re.compile(r"\{(node_ip|node_port|cluster_ip|lb_ip)(?::([a-z0-9-]+))?\}")
 
 
 # ---- endpoints -----------------------------------------------------------------------------
@@ -126,19 +126,29 @@ def _judge_dns(cluster, params: dict, res: resolver.Resolution) -> tuple[bool, s
         return False, got
     idx = network.net_index(cluster)
     if expect == "cluster-ip":
-        ns = params.get("namespace") or "default"
         svc = idx.cluster_ips.get(addresses[0])
         if "service" in params:
-            wanted = cluster.store.get("Service", ns, str(params["service"]))
+            ns, name = service_ref(params)
+            wanted = cluster.store.get("Service", ns, name)
             return svc is not None and wanted is not None and svc is wanted, got
         return len(addresses) == 1 and svc is not None, got
+    if expect == "addresses":
+        return sorted(addresses) == sorted(map(str, params.get("addresses") or ())), got
     # pod-ips
     all_pods = all(a in idx.pods_by_ip for a in addresses)
     return all_pods and ("count" not in params or len(addresses) == params["count"]), got
 
 
+def service_ref(params: dict) -> tuple[str, str]:
+    """`service: web` (the asking namespace) or `service: prod/web`."""
+    ns, _, name = str(params["service"]).rpartition("/")
+    return ns or params.get("namespace") or "default", name
+
+
 def _expected_text(params: dict, lang: str) -> str:
     expect = params["expect"]
+    if expect == "addresses":
+        return ", ".join(map(str, params.get("addresses") or ()))
     if expect == "cluster-ip":
         key = "kind_cluster-ip" if "service" in params else "kind_cluster-ip_any"
         return say(lang, key, service=params.get("service", ""))
@@ -155,13 +165,18 @@ def _expected_text(params: dict, lang: str) -> str:
 
 
 def expand_url(cluster, url: str, ns: str) -> str | tuple[str, str]:
-    """Fill `{node_ip}`, `{node_port:svc}`, `{cluster_ip:svc}`; (service, field) when the
-    Service or its port is missing."""
+    """Fill `{node_ip}` (the first worker's InternalIP), `{node_port:svc}`, `{cluster_ip:svc}`
+    and `{lb_ip:svc}`; returns (service, field) when the Service or that field is missing."""
     def value(m: re.Match) -> str:
         what, svc_name = m.group(1), m.group(2)
         if what == "node_ip":
             return _worker_ip(cluster)
         svc = cluster.store.get("Service", ns, svc_name or "")
+        if what == "lb_ip":
+            ip = get_path(svc or {}, "status", "loadBalancer", "ingress", 0, "ip") or ""
+            if not ip:
+                raise LookupError(svc_name, "status.loadBalancer.ingress")
+            return ip
         if what == "cluster_ip":
             ip = get_path(svc or {}, "spec", "clusterIP") or ""
             if not ip or ip == "None":

@@ -1,0 +1,56 @@
+"""Content CI: every lesson, in every language, played on a fresh simulated cluster.
+
+For each step the check must fail first (with specific feedback), the step's solution is
+run through the console like a learner pressing the buttons, and then the check must pass.
+At the end every step's check still holds except where a later step undid it on purpose
+(the lesson finishes in its final state).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lessons.engine import load_all, run_solution, start_lesson
+from lessons.engine.runner import evaluate
+from playground.sim.cluster import Cluster
+
+COURSE = load_all()
+CASES = [(lang, lesson) for lang, lessons in COURSE.items() for lesson in lessons]
+
+
+@pytest.mark.parametrize(("lang", "lesson"), CASES,
+                         ids=[f"{lesson.slug}-{lang}" for lang, lesson in CASES])
+def test_lesson_solves_in_order(lang, lesson):
+    cluster = Cluster.new()
+    start_lesson(cluster, lesson)
+    history: list[str] = []
+    for step in lesson.steps:
+        before = evaluate(cluster, step, history, lang)
+        assert not before.passed, f"{lesson.slug}/{step.slug}: passes before its step is done"
+        assert before.feedback.strip(), f"{lesson.slug}/{step.slug}: empty feedback"
+        ran = run_solution(cluster, step, history)
+        failed = [(line, out) for line, ok, out in ran if not ok]
+        assert not failed, f"{lesson.slug}/{step.slug}: solution command failed: {failed}"
+        after = evaluate(cluster, step, history, lang)
+        assert after.passed, f"{lesson.slug}/{step.slug} ({lang}): {after.feedback}"
+
+
+def test_every_lesson_exists_in_every_language_with_the_same_steps():
+    slugs = {lang: [(x.slug, [s.slug for s in x.steps]) for x in lessons]
+             for lang, lessons in COURSE.items()}
+    assert slugs["en"] == slugs["ko"]
+    assert [x.slug for x in COURSE["en"]] == ["objects", "namespaces", "deployments",
+                                              "services", "dns", "statefulsets"]
+    for lesson in COURSE["en"]:
+        assert 5 <= len(lesson.steps) <= 10, lesson.slug
+
+
+def test_korean_lessons_are_translated():
+    for en, ko in zip(COURSE["en"], COURSE["ko"], strict=True):
+        assert en.title != ko.title
+        for s_en, s_ko in zip(en.steps, ko.steps, strict=True):
+            assert s_en.title != s_ko.title, s_ko.path
+            assert s_en.explanation != s_ko.explanation, s_ko.path
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in s_ko.body), s_ko.path
+            assert s_ko.check == s_en.check and s_ko.solution == s_en.solution
+            assert len(s_ko.hints) == len(s_en.hints), s_ko.path
