@@ -155,3 +155,81 @@ def test_scheduler_is_idempotent_and_level_triggered():
     c.reconcile()
     assert condition(pod(c, "big"), "PodScheduled")["reason"] == "Unschedulable"
     assert idle(c)
+
+
+def _anti_affinity_deployment(replicas):
+    dep = deployment("web", replicas=replicas)
+    dep["spec"]["template"]["spec"]["affinity"] = {"podAntiAffinity": {
+        "requiredDuringSchedulingIgnoredDuringExecution": [{
+            "labelSelector": {"matchLabels": {"app": "web"}},
+            "topologyKey": "kubernetes.io/hostname"}]}}
+    return dep
+
+
+def test_required_pod_anti_affinity_leaves_the_third_replica_pending():
+    c = Cluster.new()
+    c.api.create(_anti_affinity_deployment(3))
+    c.advance(10)
+    pods = user_pods(c)
+    placed = sorted(p["spec"]["nodeName"] for p in pods if p["spec"].get("nodeName"))
+    assert placed == ["worker-1", "worker-2"]
+    [pending] = [p for p in pods if not p["spec"].get("nodeName")]
+    assert condition(pending, "PodScheduled")["message"] == (
+        f"0/3 nodes are available: {CP_TAINT}, 2 node(s) didn't match pod anti-affinity rules. "
+        "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+        "2 No preemption victims found for incoming pod..")
+
+
+def test_existing_pods_anti_affinity_and_pod_affinity():
+    c = Cluster.new()
+    anti = {"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+        "labelSelector": {"matchLabels": {"role": "cache"}},
+        "topologyKey": "kubernetes.io/hostname"}]}}
+    make_pod(c, "loner", nodeName="worker-1", affinity=anti)
+    cache = make_pod(c, "cache", nodeSelector={"kubernetes.io/hostname": "worker-1"})
+    cache = clone(cache)
+    c.api.delete("pod", "cache")
+    cache["metadata"] = {"name": "cache", "labels": {"role": "cache"}}
+    c.api.create(cache)
+    near = {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [{
+        "labelSelector": {"matchLabels": {"app": "loner"}},
+        "topologyKey": "kubernetes.io/hostname"}]}}
+    make_pod(c, "friend", affinity=near)
+    c.reconcile()
+    assert condition(pod(c, "cache"), "PodScheduled")["message"].startswith(
+        "0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, "
+        f"1 node(s) didn't satisfy existing pods anti-affinity rules, {CP_TAINT}. preemption: "
+        "0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption "
+        "is not helpful for scheduling..")
+    assert pod(c, "friend")["spec"]["nodeName"] == "worker-1"
+
+
+def _spread(selector):
+    dep = deployment("spread", replicas=4)
+    dep["spec"]["template"]["spec"]["topologySpreadConstraints"] = [{
+        "maxSkew": 1, "topologyKey": "kubernetes.io/hostname",
+        "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "spread"}}}]
+    dep["spec"]["template"]["spec"]["nodeSelector"] = selector
+    return dep
+
+
+def test_topology_spread_counts_the_tainted_control_plane_as_a_domain():
+    c = Cluster.new()
+    c.api.create(_spread({"kubernetes.io/os": "linux"}))
+    c.advance(10)
+    nodes = sorted(p["spec"].get("nodeName", "") for p in user_pods(c))
+    assert nodes == ["", "", "worker-1", "worker-2"], "cp-1 (0 pods) caps the skew"
+    pending = [p for p in user_pods(c) if not p["spec"].get("nodeName")][0]
+    assert condition(pending, "PodScheduled")["message"].startswith(
+        f"0/3 nodes are available: {CP_TAINT}, 2 node(s) didn't match pod topology spread "
+        "constraints. preemption:")
+
+
+def test_topology_spread_over_the_nodes_the_pod_can_select():
+    c = Cluster.new()
+    for node in ("worker-1", "worker-2"):
+        c.api.patch("node", node, {"metadata": {"labels": {"tier": "worker"}}})
+    c.api.create(_spread({"tier": "worker"}))
+    c.advance(10)
+    nodes = sorted(p["spec"].get("nodeName", "") for p in user_pods(c))
+    assert nodes == ["worker-1", "worker-1", "worker-2", "worker-2"]

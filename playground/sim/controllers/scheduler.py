@@ -33,6 +33,7 @@ from ..scheduling import (
     tolerations_of,
 )
 from . import pass_memo
+from . import scheduler_affinity as affinity
 from . import scheduler_volumes as volumes
 from .base import Controller
 
@@ -113,13 +114,15 @@ class Scheduler(Controller):
         if not pending:
             return
         infos = build_node_infos(cluster)
+        state = affinity.AffinityState(cluster, infos)
         pending.sort(key=lambda p: (-int(get_path(p, "spec", "priority", default=0) or 0),
                                     p["metadata"].get("creationTimestamp", ""),
                                     p["metadata"].get("namespace", ""), p["metadata"]["name"]))
         for pod in pending:
-            self.schedule_one(cluster, pod, infos)
+            self.schedule_one(cluster, pod, infos, state)
 
-    def schedule_one(self, cluster: Cluster, pod: dict, infos: list[NodeInfo]) -> None:
+    def schedule_one(self, cluster: Cluster, pod: dict, infos: list[NodeInfo],
+                     state: affinity.AffinityState) -> None:
         pre = volumes.pre_filter(cluster, pod)
         if pre is not None:
             self._unschedulable(cluster, pod, fit_error(len(infos), pre_filter_msg=pre,
@@ -128,7 +131,7 @@ class Scheduler(Controller):
         statuses: dict[str, tuple[list[str], bool]] = {}
         feasible: list[NodeInfo] = []
         for info in infos:
-            reasons, unresolvable = run_filters(cluster, pod, info)
+            reasons, unresolvable = run_filters(cluster, pod, info, state)
             if reasons:
                 statuses[info.name] = (reasons, unresolvable)
             else:
@@ -139,9 +142,9 @@ class Scheduler(Controller):
         chosen, why = select_host(cluster, pod, feasible)
         if not volumes.ready_to_bind(cluster, pod, chosen.name, actor=self.name):
             return  # waiting for a WaitForFirstConsumer claim to be provisioned on that node
-        self._bind(cluster, pod, chosen, why)
+        state.add(self._bind(cluster, pod, chosen, why), chosen.node)
 
-    def _bind(self, cluster: Cluster, pod: dict, info: NodeInfo, why: str) -> None:
+    def _bind(self, cluster: Cluster, pod: dict, info: NodeInfo, why: str) -> dict:
         meta = pod["metadata"]
         bound = clone(pod)
         bound["spec"]["nodeName"] = info.name
@@ -155,6 +158,7 @@ class Scheduler(Controller):
                       f"Successfully assigned {meta['namespace']}/{meta['name']} to {info.name}",
                       component=self.name)
         cluster.record(self.name, bound, f"placed {meta['name']} on {info.name} ({why})")
+        return bound
 
     def _unschedulable(self, cluster: Cluster, pod: dict, message: str) -> None:
         cond = {"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
@@ -201,7 +205,8 @@ def build_node_infos(cluster: Cluster) -> list[NodeInfo]:
 
 # ---- filters (in the default plugin order) ---------------------------------------------------
 
-def run_filters(cluster: Cluster, pod: dict, info: NodeInfo) -> tuple[list[str], bool]:
+def run_filters(cluster: Cluster, pod: dict, info: NodeInfo,
+                state: affinity.AffinityState | None = None) -> tuple[list[str], bool]:
     """The first failing filter's reasons and whether they are unresolvable by preemption."""
     node = info.node
     tolerations = tolerations_of(pod)
@@ -221,6 +226,14 @@ def run_filters(cluster: Cluster, pod: dict, info: NodeInfo) -> tuple[list[str],
     reason = volumes.filter_node(cluster, pod, node)
     if reason:
         return [reason], True
+    if state is None:
+        return [], False
+    reason = affinity.topology_spread(pod, node, state)
+    if reason:
+        return [reason], reason == affinity.ERR_SPREAD_LABEL
+    failed = affinity.inter_pod_affinity(pod, node, state)
+    if failed:
+        return [failed[0]], failed[1]
     return [], False
 
 
