@@ -170,3 +170,19 @@ def test_dns_index_is_rebuilt_after_changes(cluster):
     assert not lookup(c, client, "api").ok
     service(c, "api", namespace="test", selector={"app": "api"})
     assert lookup(c, client, "api").ok
+
+
+def test_dns_policy_default_only_knows_upstream_names(cluster):
+    c = cluster
+    node_dns = {"metadata": {"name": "h", "namespace": "test"}, "spec": {"dnsPolicy": "Default"}}
+    res = lookup(c, node_dns, "web.prod.svc.cluster.local")
+    assert not res.ok and tries(res) == [("web.prod.svc.cluster.local.", "NXDOMAIN")]
+    assert lookup(c, node_dns, "example.com").addresses() == ["93.184.215.14"]
+
+
+def test_srv_needs_a_named_port():
+    c = net_cluster()
+    service(c, "plain", selector={"app": "x"}, ports=[{"port": 80}])
+    assert resolve(c, "_http._tcp.plain.default.svc.cluster.local", "SRV").rcode == "NXDOMAIN"
+    assert resolve(c, "plain.default.svc.cluster.local", "AAAA").records == []
+    assert resolve(c, "plain.default.svc.cluster.local", "AAAA").rcode == "NOERROR"
