@@ -16,6 +16,7 @@ serialisation, so hashes differ from a real cluster's but keep their alphabet, l
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 from collections.abc import Callable
@@ -23,7 +24,8 @@ from functools import cmp_to_key
 from typing import TYPE_CHECKING
 
 from .. import labels as labelsel
-from ..objects import controller_ref, get_path, owner_reference, parse_time
+from ..objects import controller_ref, get_path, owner_reference
+from ..objects import parse_time as _parse_time
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -32,6 +34,9 @@ if TYPE_CHECKING:
 _ALPHANUMS = "bcdfghjklmnpqrstvwxz2456789"
 _FNV32_OFFSET = 0x811C9DC5
 _FNV32_PRIME = 0x01000193
+
+# timestamps repeat across pods and passes: parse each one once
+parse_time = functools.lru_cache(maxsize=8192)(_parse_time)
 
 POD_DELETION_COST = "controller.kubernetes.io/pod-deletion-cost"
 BURST_REPLICAS = 500  # replicaset controller --concurrent burst (BurstReplicas)

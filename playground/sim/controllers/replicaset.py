@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
+from .. import labels as labelsel
 from ..errors import ApiError, NotFound
 from ..objects import clone, controller_ref, format_time, get_path
 from .base import Controller
@@ -34,9 +35,9 @@ from .controller_utils import (
     compiled_selector,
     deletion_reason,
     is_pod_active,
-    is_pod_available,
     is_pod_ready,
     rank_pods_for_deletion,
+    ready_since,
     slow_start_batches,
 )
 
@@ -146,13 +147,59 @@ def _seen(rs: dict, index: PodIndex) -> list:
 def claim_pods(cluster: Cluster, rs: dict, selector, index: PodIndex) -> list[dict]:
     """Active pods this ReplicaSet controls after adoption/release (claimPods)."""
     uid, ns = rs["metadata"]["uid"], rs["metadata"].get("namespace", "")
-    owned = [p for p in index.owned_by(uid) if is_pod_active(p)]
+    facts = PodFacts.of(cluster, rs, selector)
     claimed = []
-    for pod in owned + index.orphans(ns):
+    for pod in index.owned_by(uid):
+        active, matches = facts.get(pod)[:2]
+        if active and matches:
+            claimed.append(pod)  # already ours and still matching: nothing to claim
+        elif active:
+            claim(cluster, rs, selector, pod, actor=NAME, describe=_describe_claim(rs))
+    for pod in index.orphans(ns):
         got = claim(cluster, rs, selector, pod, actor=NAME, describe=_describe_claim(rs))
         if got is not None:
             claimed.append(got)
     return claimed
+
+
+class PodFacts:
+    """Per-ReplicaSet memo of what its sync derives from each pod (active, matches the selector,
+    fully labeled, Ready since), valid while the pod's resourceVersion and the ReplicaSet's
+    generation are unchanged. A rebuildable optimisation in cluster.cache."""
+
+    def __init__(self, rs: dict, selector) -> None:
+        self.generation = rs["metadata"].get("generation")
+        self.selector = selector
+        labels = get_path(rs, "spec", "template", "metadata", "labels", default={}) or {}
+        self.wanted = tuple(labels.items())
+        self.pods: dict[str, tuple] = {}
+
+    @classmethod
+    def of(cls, cluster: Cluster, rs: dict, selector) -> PodFacts:
+        memo = cluster.cache.setdefault("replicaset-controller/facts", {})
+        uid = rs["metadata"]["uid"]
+        facts = memo.get(uid)
+        if facts is None or facts.generation != rs["metadata"].get("generation"):
+            facts = memo[uid] = cls(rs, selector)
+        return facts
+
+    def get(self, pod: dict) -> tuple[bool, bool, bool, bool, float | None]:
+        meta = pod["metadata"]
+        key, rv = meta.get("uid", meta["name"]), meta.get("resourceVersion")
+        found = self.pods.get(key)
+        if found is not None and found[0] == rv:
+            return found[1]
+        labels = meta.get("labels") or {}
+        ready = is_pod_ready(pod)
+        facts = (
+            is_pod_active(pod),
+            labelsel.matches(self.selector, labels),
+            all(labels.get(k) == v for k, v in self.wanted),
+            ready,
+            ready_since(pod) if ready else None,
+        )
+        self.pods[key] = (rv, facts)
+        return facts
 
 
 def _describe_claim(rs: dict):
@@ -328,16 +375,14 @@ def calculate_counts(cluster: Cluster, rs: dict, pods: list[dict]) -> tuple[int,
     """replicas, fullyLabeledReplicas, readyReplicas, availableReplicas of the claimed pods."""
     now = cluster.clock.now
     min_ready = int(get_path(rs, "spec", "minReadySeconds", default=0))
-    template_labels = get_path(rs, "spec", "template", "metadata", "labels", default={}) or {}
-    wanted = template_labels.items()
+    facts = PodFacts.of(cluster, rs, compiled_selector(get_path(rs, "spec", "selector")))
     fully = ready = available = 0
     for pod in pods:
-        labels = pod["metadata"].get("labels") or {}
-        if all(labels.get(k) == v for k, v in wanted):
-            fully += 1
-        if is_pod_ready(pod):
+        _, _, labeled, is_ready, since = facts.get(pod)
+        fully += labeled
+        if is_ready:
             ready += 1
-            if not min_ready or is_pod_available(pod, min_ready, now):
+            if not min_ready or (since is not None and since + min_ready <= now):
                 available += 1
     return len(pods), fully, ready, available
 
