@@ -238,3 +238,20 @@ def test_hand_written_endpoints_are_mirrored_into_slices():
     assert slices_of(c, "db") == []
     # the apiserver's own Endpoints carry skip-mirror: only its hand-made slice exists
     assert [s["metadata"]["name"] for s in slices_of(c, "kubernetes")] == ["kubernetes"]
+
+
+def test_slice_name_survives_scaling_to_zero_and_back():
+    c = net_cluster()
+    service(c, "web", selector={"app": "web"})
+    c.reconcile()
+    [placeholder] = slices_of(c, "web")
+    p = pod(c, "web-0", labels={"app": "web"})
+    c.reconcile()
+    [filled] = slices_of(c, "web")
+    assert filled["metadata"]["name"] == placeholder["metadata"]["name"]
+    assert len(filled["endpoints"]) == 1 and filled["ports"]
+    c.api.delete("pods", p["metadata"]["name"], grace_period_seconds=0)
+    c.reconcile()
+    [empty] = slices_of(c, "web")
+    assert empty["metadata"]["name"] == placeholder["metadata"]["name"]
+    assert empty["endpoints"] == [] and "ports" not in empty

@@ -104,11 +104,13 @@ class EndpointSliceController(Controller):
             if match is not None:
                 unused.remove(match)
             plan.append((ports, endpoints, match))
-        if not any(eps for _, eps, _ in plan) and len(unused) == 1 and not plan[0][2]:
-            placeholder = unused[0]
-            if not placeholder.get("endpoints") and not placeholder.get("ports"):
-                plan[0] = (None, [], placeholder)
-                unused = []
+        # reconciler.go finalize(): a slice that would be deleted is instead updated to hold
+        # what would be created, so its name survives (placeholder <-> endpoints)
+        creates = [i for i, (_, _, match) in enumerate(plan) if match is None]
+        while creates and unused:
+            i = creates.pop()
+            ports, endpoints, _ = plan[i]
+            plan[i] = (ports, endpoints, unused.pop(0))
         for s in unused:
             self.delete(cluster, s, "no endpoints left for its port mapping")
         for ports, endpoints, match in plan:
