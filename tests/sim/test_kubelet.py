@@ -400,3 +400,24 @@ def test_readiness_turns_false_when_the_probe_starts_failing():
     p = pod(c, "flaky")
     assert condition(p, "Ready")["status"] == "False"
     assert p["status"]["containerStatuses"][0]["restartCount"] == 0
+
+
+def test_changing_a_pods_image_restarts_the_container_with_the_new_one():
+    c = Cluster.new()
+    make_pod(c, "web", image="nginx:1.99")
+    c.advance(30)
+    assert state(pod(c, "web")) == ("waiting", "ImagePullBackOff")
+    c.api.patch("pod", "web", {"spec": {"containers": [{"name": "app", "image": "nginx:1.25"}]}},
+                patch_type="strategic")
+    c.advance(5)
+    p = pod(c, "web")
+    assert p["status"]["phase"] == "Running"
+    assert p["status"]["containerStatuses"][0]["image"] == "docker.io/library/nginx:1.25"
+    c.api.patch("pod", "web", {"spec": {"containers": [{"name": "app", "image": "nginx:1.27"}]}},
+                patch_type="strategic")
+    c.advance(5)
+    cs = pod(c, "web")["status"]["containerStatuses"][0]
+    assert cs["image"] == "docker.io/library/nginx:1.27"
+    assert cs["restartCount"] == 1
+    assert ("Killing", "Container app definition changed, will be restarted", 1) in events(
+        c, "web")

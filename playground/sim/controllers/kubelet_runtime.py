@@ -80,9 +80,28 @@ class ContainerRunner:
     def step(self, now: float) -> bool:
         """Apply the next due transition; True when something changed."""
         r = self.rec
+        if r.get("image") not in (None, self.image) and r.get("stage") != "done":
+            return self._definition_changed(now)
         stage = r.get("stage", "new")
         handler = getattr(self, f"_on_{stage.replace('-', '_')}")
         return handler(now)
+
+    def _definition_changed(self, now: float) -> bool:
+        """computePodActions: a container whose spec hash changed is killed and started
+        again with the new image at once (restartCount + 1, no back-off)."""
+        r = self.rec
+        if r.get("stage") == "running":
+            self.events.append(("Normal", "Killing", f"Container {self.name} definition "
+                                "changed, will be restarted", self.name))
+            r.update(exitAt=now, exitCode=r.get("sigtermCode", 137), exitReason=None,
+                     exitMessage=None)
+            r["prevLast"] = r.get("last")
+            r["last"] = {k: r.get(k) for k in ("startedAt", "exitAt", "exitCode", "exitReason",
+                                               "exitMessage", "starts")}
+        for k in ("probes", "flipIdx", "eventIdx", "pullBackoff"):
+            r.pop(k, None)
+        r["stage"] = "new"
+        return self._request_pull(now)
 
     def next_time(self) -> float | None:
         r = self.rec
@@ -128,7 +147,8 @@ class ContainerRunner:
             self.events.append(("Normal", "Pulled",
                                 f'Container image "{self.image}" already present on machine',
                                 self.name))
-            r.update(stage="pulling", pullStart=now, pullDone=now, pullNote="present")
+            r.update(stage="pulling", pullStart=now, pullDone=now, pullNote="present",
+                     image=self.image)
             return True
         self.events.append(("Normal", "Pulling", f'Pulling image "{self.image}"', self.name))
         busy = max(float(self.node.get("pullBusyUntil", 0.0)), now)
@@ -144,6 +164,7 @@ class ContainerRunner:
             done = busy + round(info.pull_seconds * (0.85 + 0.3 * self.jitter()), 3)
             self.node["pullBusyUntil"] = done
             self.node.setdefault("images", {})[info.reference] = done
+        r["image"] = self.image
         r.update(stage="pulling", pullStart=now, pullBegin=begin, pullDone=done,
                  pullNote="pull" if info else "fail")
         return True
