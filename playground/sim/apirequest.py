@@ -55,6 +55,12 @@ def set_namespace(rt: ResourceType, meta: dict, namespace: str | None) -> None:
     meta["namespace"] = request_ns
 
 
+def admission_name(meta: dict) -> str:
+    """extractResourceName: the name admission errors show (generateName before a name is
+    generated, else "Unknown")."""
+    return meta.get("name") or meta.get("generateName") or "Unknown"
+
+
 def admit_namespace(store: Store, rt: ResourceType, namespace: str, name: str) -> None:
     """NamespaceLifecycle admission (create): the namespace exists and is not terminating."""
     if not rt.namespaced:

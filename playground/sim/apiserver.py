@@ -26,6 +26,7 @@ from . import deletion
 from . import labels as labelsel
 from .apirequest import (
     IMMORTAL_NAMESPACES,
+    admission_name,
     admit_namespace,
     copy_key,
     dedupe,
@@ -128,7 +129,7 @@ class ApiServer:
             raise BadRequest("resourceVersion should not be set on objects to be created")
         set_namespace(rt, meta, namespace)
         strategy.default(obj, self.cluster)
-        admit_namespace(self.store, rt, meta.get("namespace", ""), meta.get("name") or "")
+        admit_namespace(self.store, rt, meta.get("namespace", ""), admission_name(meta))
         strategy.admit(obj, None, self.cluster)
         for f in SYSTEM_FIELDS:
             meta.pop(f, None)

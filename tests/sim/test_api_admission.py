@@ -49,6 +49,11 @@ def test_creates_in_a_terminating_namespace_are_forbidden():
     assert exc.value.kubectl_message() == (
         'Error from server (Forbidden): pods "p" is forbidden: unable to create new content in '
         "namespace dev because it is being terminated")
+    generated = pod(ns="dev")
+    generated["metadata"] = {"generateName": "web-", "namespace": "dev"}
+    with pytest.raises(Forbidden) as exc2:
+        c.api.create(generated)
+    assert exc2.value.message.startswith('pods "web-" is forbidden: unable to create new content')
     assert exc.value.status()["details"]["causes"] == [{
         "reason": "NamespaceTerminating", "message": "namespace dev is being terminated",
         "field": "metadata.namespace"}]

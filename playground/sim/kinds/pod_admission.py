@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..apirequest import admission_name
 from ..errors import Forbidden
 from ..quantity import parse_quantity
 
@@ -57,7 +58,7 @@ def admit_service_account(pod: dict, cluster: Cluster) -> None:
     name, ns = spec["serviceAccountName"], pod["metadata"].get("namespace", "")
     sa = cluster.store.get("ServiceAccount", ns, name)
     if sa is None and name != "default":
-        raise Forbidden("pods", pod["metadata"].get("name", ""),
+        raise Forbidden("pods", admission_name(pod["metadata"]),
                         f'error looking up service account {ns}/{name}: serviceaccount "{name}" '
                         "not found")
     automount = spec.get("automountServiceAccountToken")
@@ -92,7 +93,7 @@ def admit_priority(pod: dict) -> None:
     """Priority admission: the value comes from the PriorityClass (only the two built-in
     classes exist here; no class means 0), a different explicit value is refused."""
     spec = pod["spec"]
-    name = pod["metadata"].get("name", "")
+    name = admission_name(pod["metadata"])
     class_name = spec.get("priorityClassName")
     if class_name and class_name not in BUILTIN_PRIORITY_CLASSES:
         raise Forbidden("pods", name, f"no PriorityClass with name {class_name} was found")
