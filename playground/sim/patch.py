@@ -6,8 +6,9 @@ merge key (containers by `name`, container ports by `containerPort`, Service por
 `port`, conditions by `type`...) merge item by item, `finalizers` merge as a set, other
 lists are replaced. Directives: `$patch: replace|delete|merge` (maps and list items),
 `$retainKeys`, `$deleteFromPrimitiveList/<field>`, `$setElementOrder/<field>`.
-JSON patch failures are 422s with the json-patch library's text as the cause, as the
-API server reports them (patch.go applyJSPatch).
+JSON patch failures are 422s with the generic message the API server returns
+(patch.go applyJSPatch -> NewGenericServerResponse); kubectl prints "The request is
+invalid: the server rejected our request due to an error in our request".
 """
 
 from __future__ import annotations
@@ -29,15 +30,14 @@ _CONTAINER_FIELDS = ("containers", "initContainers", "ephemeralContainers")
 
 
 class UnprocessableEntity(ApiError):
-    """A patch that cannot be applied (NewGenericServerResponse with 422)."""
+    """A patch that cannot be applied: NewGenericServerResponse(422) keeps only the generic
+    message (the json-patch text stays in `.cause`, for the timeline and tests)."""
 
     code = 422
     reason = "Invalid"
 
     def __init__(self, cause: str):
-        super().__init__("the server rejected our request due to an error in our request",
-                         details={"causes": [{"reason": "UnexpectedServerResponse",
-                                              "message": cause}]})
+        super().__init__("the server rejected our request due to an error in our request")
         self.cause = cause
 
     def kubectl_message(self) -> str:

@@ -106,6 +106,8 @@ def test_json_patch(c):
     with pytest.raises(UnprocessableEntity) as exc:
         c.api.patch("deploy", "web", [{"op": "remove", "path": "/spec/nope"}], patch_type="json")
     assert exc.value.code == 422
+    assert exc.value.kubectl_message() == ("The request is invalid: the server rejected our "
+                                           "request due to an error in our request")
     assert exc.value.cause == ('remove operation does not apply: doc is missing path: '
                                '"/spec/nope": missing value')
     with pytest.raises(UnprocessableEntity) as exc:
