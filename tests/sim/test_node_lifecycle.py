@@ -202,3 +202,18 @@ def test_unknown_node_is_not_found():
         stop_node(c, "worker-9")
     assert exc.value.message == 'nodes "worker-9" not found'
     assert node_is_running(c, "cp-1")
+
+
+def test_a_node_added_later_gets_the_next_pod_range_and_runs_pods():
+    c = Cluster.new()
+    c.api.create({"apiVersion": "v1", "kind": "Node",
+                  "metadata": {"name": "worker-3", "labels": {"kubernetes.io/hostname": "worker-3"}},
+                  "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"},
+                             "addresses": [{"type": "InternalIP", "address": "172.18.0.5"}]}})
+    c.reconcile()
+    node = _node(c, "worker-3")
+    assert node["spec"]["podCIDR"] == "10.244.3.0/24"
+    assert condition(node, "Ready")["status"] == "True"
+    make_pod(c, "w3", nodeName="worker-3")
+    c.advance(10)
+    assert pod(c, "w3")["status"]["podIP"] == "10.244.3.2"

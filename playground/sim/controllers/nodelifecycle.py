@@ -72,6 +72,10 @@ class NodeLifecycleController(Controller):
 
     def full_pass(self, cluster: Cluster) -> None:
         pods: dict[str, list[dict]] | None = None
+        nodes = cluster.store.list("Node")
+        for node in nodes:
+            if not get_path(node, "spec", "podCIDR"):
+                allocate_pod_cidr(cluster, node, nodes)
         for node in cluster.store.list("Node"):
             node = self.monitor_node_health(cluster, node)
             self.sync_taints(cluster, node)
@@ -160,6 +164,26 @@ class NodeLifecycleController(Controller):
                           component=self.name)
             cluster.record(self.name, pod, f"node {node['metadata']['name']} is not ready: "
                            f"pod {pod['metadata']['name']} marked not Ready")
+
+
+def allocate_pod_cidr(cluster: Cluster, node: dict, nodes: list[dict]) -> None:
+    """node-ipam-controller's range allocator: the lowest free /24 of 10.244.0.0/16
+    (pkg/controller/nodeipam/ipam/range_allocator.go)."""
+    used = {get_path(n, "spec", "podCIDR") for n in nodes}
+    for index in range(256):
+        cidr = f"10.244.{index}.0/24"
+        if cidr not in used:
+            break
+    else:
+        cluster.event(node, "Normal", "CIDRNotAvailable",
+                      f"Node {node['metadata']['name']} status is now: CIDRNotAvailable",
+                      component="cidrAllocator")
+        return
+    updated = clone(node)
+    updated.setdefault("spec", {}).update(podCIDR=cidr, podCIDRs=[cidr])
+    cluster.api.update(updated, actor="node-ipam-controller")
+    cluster.record("node-ipam-controller", node, f"gave node {node['metadata']['name']} the pod "
+                   f"range {cidr}")
 
 
 def unknown_conditions(node: dict, since: float, now: float) -> list[dict]:
