@@ -207,7 +207,8 @@ def test_unknown_node_is_not_found():
 def test_a_node_added_later_gets_the_next_pod_range_and_runs_pods():
     c = Cluster.new()
     c.api.create({"apiVersion": "v1", "kind": "Node",
-                  "metadata": {"name": "worker-3", "labels": {"kubernetes.io/hostname": "worker-3"}},
+                  "metadata": {"name": "worker-3",
+                               "labels": {"kubernetes.io/hostname": "worker-3"}},
                   "status": {"allocatable": {"cpu": "2", "memory": "4Gi", "pods": "110"},
                              "addresses": [{"type": "InternalIP", "address": "172.18.0.5"}]}})
     c.reconcile()
