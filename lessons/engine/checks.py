@@ -204,7 +204,7 @@ def _matches(cluster, params: dict, lang: str) -> tuple[bool, str]:
             text = _show(actual) if found else say(lang, "unset")
             return False, say(lang, "field_wrong", kind=kind, name=name, path=path,
                               actual=text, expected=describe_expected(expected))
-        shown.append(f"{path}={_show(actual)}")
+        shown.append(f"{path}={_show(actual) if found else say(lang, 'unset')}")
     return True, say(lang, "fields_ok", kind=kind, name=name, fields=", ".join(shown))
 
 
@@ -223,7 +223,7 @@ def _event(cluster, params: dict, lang: str) -> tuple[bool, str]:
             inv = ev.get("involvedObject") or {}
             obj = f"{str(inv.get('kind', '')).lower()}/{inv.get('name', '')}"
             return True, say(lang, "event_ok", reason=ev.get("reason", ""), object=obj,
-                             message=ev.get("message", ""))
+                             message=str(ev.get("message", "")).rstrip("."))
     about = ""
     if "name" in params or "name_prefix" in params or "kind" in params:
         obj = (str(params.get("kind", "")).lower() + "/" if "kind" in params else "") + str(

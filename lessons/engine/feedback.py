@@ -105,8 +105,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # dns
     "dns_ok": {
-        "en": "{query} from a pod in namespace {ns} resolves to {answer}.",
-        "ko": "네임스페이스 {ns}의 파드에서 {query}을(를) 조회하면 {answer}을(를) 받습니다.",
+        "en": "{query} from a pod in namespace {ns} gives {answer}.",
+        "ko": "네임스페이스 {ns}의 파드에서 {query}을(를) 조회한 결과: {answer}.",
     },
     "dns_wrong": {
         "en": "{query} from a pod in namespace {ns} gives {got}, expected {expected}. "
@@ -158,8 +158,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "pod_source": {"en": "pod {name}", "ko": "파드 {name}"},
     # events
     "event_ok": {
-        "en": "Event {reason} occurred on {object}: {message}",
-        "ko": "{object}에 {reason} 이벤트가 발생했습니다: {message}",
+        "en": "Event {reason} occurred on {object}: {message}.",
+        "ko": "{object}에 {reason} 이벤트가 발생했습니다: {message}.",
     },
     "event_missing": {
         "en": "No {reason} event{about} has occurred yet.",
@@ -168,8 +168,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "about": {"en": " about {object}", "ko": " (대상: {object})"},
     # commands
     "command_ok": {
-        "en": "You ran: {command}",
-        "ko": "실행한 명령: {command}",
+        "en": "You ran `{command}`.",
+        "ko": "`{command}` 명령을 실행했습니다.",
     },
     "command_missing": {
         "en": "Run a command like `{example}` in the console.",

@@ -4,7 +4,7 @@ Paths: `spec.replicas`, `spec.template.spec.containers.0.image` (a number indexe
 `metadata.labels[app.kubernetes.io/name]` (brackets hold a key that contains dots).
 
 Expected values: a plain value means "equals" (numbers compare as numbers, so 3 matches
-"3"); a one-key mapping picks an operator:
+"3"; a missing field equals 0, false and "", as the API omits zero values); a one-key mapping picks an operator:
 `{not: x}`, `{gt: n}`, `{gte: n}`, `{lt: n}`, `{lte: n}`, `{in: [a, b]}`,
 `{contains: x}` (substring, list item or mapping key), `{startswith: s}`,
 `{exists: true|false}`, `{length: n}`.
@@ -71,9 +71,14 @@ def equal(actual: Any, expected: Any) -> bool:
     return actual == expected
 
 
+def is_zero(value: Any) -> bool:
+    return value is False or value == "" or (_is_number(value) and float(value) == 0)
+
+
 def compare(found: bool, actual: Any, expected: Any) -> bool:
     if not isinstance(expected, dict):
-        return found and equal(actual, expected)
+        # the API omits zero values (Go's omitempty): a missing field equals 0, false or ""
+        return equal(actual, expected) if found else is_zero(expected)
     (op, value), = expected.items()
     if op == "exists":
         return found == value
@@ -97,14 +102,18 @@ def compare(found: bool, actual: Any, expected: Any) -> bool:
     return isinstance(actual, (list, dict, str)) and len(actual) == int(value)  # length
 
 
+def show(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def describe_expected(expected: Any) -> str:
     if not isinstance(expected, dict):
-        return str(expected).lower() if isinstance(expected, bool) else str(expected)
+        return show(expected)
     (op, value), = expected.items()
     words = {"not": "not {}", "gt": "> {}", "gte": ">= {}", "lt": "< {}", "lte": "<= {}",
              "in": "one of {}", "contains": "containing {}", "startswith": "starting with {}",
              "length": "{} item(s)"}
     if op == "exists":
         return "set" if value else "not set"
-    shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+    shown = ", ".join(map(show, value)) if isinstance(value, list) else show(value)
     return words[op].format(shown)

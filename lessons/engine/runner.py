@@ -43,12 +43,23 @@ def start_lesson(cluster, lesson: Lesson) -> list[str]:
     return outputs
 
 
+def expects_failure(line: str) -> bool:
+    """A solution command written `! COMMAND` is meant to fail (as `!` negates a shell
+    command's status): the lesson shows an error on purpose."""
+    return line.startswith("! ")
+
+
+def solution_commands(step: Step) -> list[str]:
+    """The solution as the learner types it (without the `! ` marks)."""
+    return [line[2:] if expects_failure(line) else line for line in step.solution]
+
+
 def run_solution(cluster, step: Step, history: list[str]) -> list[tuple[str, bool, str]]:
-    """Run every solution command; returns (command, ok, output) for each."""
+    """Run every solution command; returns (command, as expected?, output) for each."""
     ran = []
-    for line in step.solution:
-        result = run_command(cluster, line, history)
-        ran.append((line, result.ok, result.output))
+    for line, command in zip(step.solution, solution_commands(step), strict=True):
+        result = run_command(cluster, command, history)
+        ran.append((command, result.ok != expects_failure(line), result.output))
     return ran
 
 
