@@ -255,3 +255,22 @@ def test_slice_name_survives_scaling_to_zero_and_back():
     [empty] = slices_of(c, "web")
     assert empty["metadata"]["name"] == placeholder["metadata"]["name"]
     assert empty["endpoints"] == [] and "ports" not in empty
+
+
+def test_change_log_cleared_in_place_is_noticed():
+    """The Django store clears `store.changes` after saving; a later pod change at a lower
+    index than the controllers' last mark must still be seen."""
+    c = net_cluster()
+    web(c, 1)
+    c.reconcile()
+    c.store.changes.clear()
+    for i in range(40):  # unrelated writes push the log past the old mark
+        c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"cm{i}"}})
+    c.store.changes.clear()
+    pod(c, "web-late", labels={"app": "web"})
+    for i in range(400):
+        c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": f"x{i}"}})
+    c.reconcile()
+    names = [a["targetRef"]["name"] for a in c.api.get("endpoints", "web")["subsets"][0][
+        "addresses"]]
+    assert "web-late" in names

@@ -138,13 +138,18 @@ POD_KIND = frozenset({"Pod"})
 
 def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_KINDS) -> bool:
     """True when no object of `kinds` was written since this controller's last full pass
-    (read from the store's change log; a drained or replaced log means "changed")."""
+    (read from the store's change log). A log that was replaced, cleared or rewritten since
+    (the Django store clears it in place after saving) means "changed": the entry the mark
+    points at must still be the same object."""
     changes = cluster.store.changes
     mark = cluster.cache.get(key)
     if not mark or mark[0] is not changes or mark[1] > len(changes):
+        return False
+    if mark[1] and changes[mark[1] - 1] is not mark[2]:
         return False
     return not any(ch.kind in kinds for ch in changes[mark[1]:])
 
 
 def mark_pass(cluster: Cluster, key: str) -> None:
-    cluster.cache[key] = (cluster.store.changes, len(cluster.store.changes))
+    changes = cluster.store.changes
+    cluster.cache[key] = (changes, len(changes), changes[-1] if changes else None)
