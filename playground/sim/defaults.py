@@ -77,12 +77,12 @@ def default_volume(vol: dict) -> None:
         host["type"] = ""
 
 
-def default_pod_spec(spec: dict) -> None:
+def default_pod_spec(spec: dict, path: str = "spec") -> None:
     """SetDefaults_PodSpec (what every pod template gets). Malformed lists are refused
     first, as JSON decoding would."""
     from .podvalidation import check_pod_spec_types
 
-    check_pod_spec_types(spec)
+    check_pod_spec_types(spec, path)
     if not spec.get("dnsPolicy"):
         spec["dnsPolicy"] = "ClusterFirst"
     if not spec.get("restartPolicy"):
@@ -134,7 +134,7 @@ def default_pod_template(template: Any) -> None:
         template["metadata"] = {}
     spec = template.setdefault("spec", {})
     if isinstance(spec, dict):
-        default_pod_spec(spec)
+        default_pod_spec(spec, "spec.template.spec")
 
 
 def _all_containers(spec: dict) -> list[dict]:

@@ -108,14 +108,29 @@ _CONTAINER_LIST_TYPES = {"ports": "[]v1.ContainerPort", "env": "[]v1.EnvVar",
                          "volumeMounts": "[]v1.VolumeMount"}
 
 
-def check_pod_spec_types(spec: Any) -> None:
-    """What JSON decoding refuses before defaulting and validation (a BadRequest upstream)."""
+def check_pod_spec_types(spec: Any, path: str = "spec") -> None:
+    """What JSON decoding refuses before defaulting and validation (a BadRequest upstream);
+    Go names the innermost struct, then the whole JSON path."""
     if not isinstance(spec, dict):
         return
-    _check_lists(spec, _LIST_TYPES, "PodSpec.spec")
+    _check_lists(spec, _LIST_TYPES, f"PodSpec.{path}")
+    check_int_fields(spec, ("terminationGracePeriodSeconds", "activeDeadlineSeconds"),
+                     f"PodSpec.{path}", "int64")
     for key in ("containers", "initContainers"):
         for ctr in spec.get(key) or ():
-            _check_lists(ctr, _CONTAINER_LIST_TYPES, f"Container.spec.{key}")
+            _check_lists(ctr, _CONTAINER_LIST_TYPES, f"Container.{path}.{key}")
+            for port in ctr.get("ports") or ():
+                check_int_fields(port, ("containerPort", "hostPort"),
+                                 f"ContainerPort.{path}.{key}.ports", "int32")
+
+
+def check_int_fields(obj: dict, fields: tuple[str, ...], where: str, go_type: str) -> None:
+    """Numbers written as strings ("3") fail JSON decoding upstream."""
+    for key in fields:
+        value = obj.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+            raise BadRequest(f"json: cannot unmarshal {json_type(value)} into Go struct field "
+                             f"{where}.{key} of type {go_type}")
 
 
 def _check_lists(obj: dict, types: dict[str, str], where: str) -> None:

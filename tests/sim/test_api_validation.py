@@ -243,3 +243,18 @@ def test_null_pod_spec_validates_as_empty(c):
     err = invalid(c, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
                       "spec": None})
     assert err.message == 'Pod "p" is invalid: spec.containers: Required value'
+
+
+def test_numbers_written_as_strings_fail_decoding(c):
+    body = deploy(replicas="3")
+    with pytest.raises(BadRequest) as exc:
+        c.api.create(body, dry_run=True)
+    assert exc.value.message == ("json: cannot unmarshal string into Go struct field "
+                                 "DeploymentSpec.spec.replicas of type int32")
+    body = deploy()
+    body["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": "80"}]
+    with pytest.raises(BadRequest) as exc:
+        c.api.create(body, dry_run=True)
+    assert exc.value.message == (
+        "json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec."
+        "containers.ports.containerPort of type int32")

@@ -25,7 +25,7 @@ from ..errors import (
     not_supported,
     required,
 )
-from ..podvalidation import json_type
+from ..podvalidation import check_int_fields, json_type
 from ..resources import ResourceType, Strategy, register
 from ..validation import (
     is_int,
@@ -37,6 +37,7 @@ from ..validation import (
 )
 
 _PERCENT_RE = re.compile(r"^[0-9]+%$")
+INT_FIELDS = ("replicas", "minReadySeconds", "revisionHistoryLimit", "progressDeadlineSeconds")
 
 
 def validate_selector_and_template(spec: dict, kind_word: str) -> list[FieldError]:
@@ -163,6 +164,7 @@ class DeploymentStrategy(Strategy):
         if obj.get("spec") is None:
             obj["spec"] = {}
         if isinstance(obj["spec"], dict):
+            check_int_fields(obj["spec"], INT_FIELDS, "DeploymentSpec.spec", "int32")
             default_deployment(obj)
 
     def validate(self, obj, cluster):

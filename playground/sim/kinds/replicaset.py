@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..defaults import default_replicaset
 from ..errors import BadRequest
-from ..podvalidation import json_type
+from ..podvalidation import check_int_fields, json_type
 from ..resources import ResourceType, Strategy, register
 from ..validation import validate_nonnegative
 from .deployment import (
@@ -40,6 +40,8 @@ class ReplicaSetStrategy(Strategy):
         if obj.get("spec") is None:
             obj["spec"] = {}
         if isinstance(obj["spec"], dict):
+            check_int_fields(obj["spec"], ("replicas", "minReadySeconds"), "ReplicaSetSpec.spec",
+                             "int32")
             default_replicaset(obj)
 
     def validate(self, obj, cluster):
