@@ -47,8 +47,9 @@ def test_bind_nslookup_and_dig(env):
     full = con.run("kubectl exec shoot -- dig web.default.svc.cluster.local").output
     assert ";; ->>HEADER<<- opcode: QUERY, status: NOERROR" in full
     assert ";; flags: qr aa rd; QUERY: 1, ANSWER: 1" in full
-    assert re.search(r"web\.default\.svc\.cluster\.local\.\s+30\s+IN\s+A\s+" + re.escape(
-        ip_of(c)), full)
+    # dig's columns: TTL at 24, class at 32, type at 40, data at 48 (tab stops of 8)
+    assert f"\nweb.default.svc.cluster.local. 30 IN\tA\t{ip_of(c)}\n" in full
+    assert "\n;web.default.svc.cluster.local.\tIN\tA\n" in full
     srv = con.run("kubectl exec shoot -- dig +short SRV _https._tcp.kubernetes.default.svc."
                   "cluster.local").output
     assert srv == "0 100 443 kubernetes.default.svc.cluster.local.\n"

@@ -55,9 +55,22 @@ def _with_nameserver(pod: dict, server: str) -> dict:
     return {**pod, "spec": spec}
 
 
+def _columns(fields: list[tuple[str, int]]) -> str:
+    """dig's dns_master style: each field starts at its column (tab stops every 8), or after
+    one space when the previous field ran past it."""
+    out, col = "", 0
+    for text, at in fields:
+        if out:
+            if col >= at:
+                out, col = out + " ", col + 1
+            while col < at:
+                out, col = out + "\t", (col // 8 + 1) * 8
+        out, col = out + text, col + len(text)
+    return out
+
+
 def _line(name: str, ttl: int, rtype: str, data: str) -> str:
-    pad = "\t" * max(1, 3 - len(name) // 8) if len(name) < 24 else " "
-    return f"{name}{pad}{ttl}\tIN\t{rtype}\t{data}"
+    return _columns([(name, 0), (str(ttl), 24), ("IN", 32), (rtype, 40), (data, 48)])
 
 
 def _full(cluster, args: list[str], server: str, answer) -> str:
@@ -94,6 +107,4 @@ def _full(cluster, args: list[str], server: str, answer) -> str:
 
 
 def _question(answer) -> str:
-    name = answer.qname
-    pad = "\t" * max(1, 4 - (len(name) + 1) // 8)
-    return f";{name}{pad}IN\t{answer.qtype}"
+    return _columns([(";" + answer.qname, 0), ("IN", 32), (answer.qtype, 40)])
