@@ -1,7 +1,6 @@
 """Console additions for networking: kubectl exec tools, kubectl expose, kubectl run and the
 playground's trace/curl commands, printed like the real tools."""
 
-import re
 
 import pytest
 
