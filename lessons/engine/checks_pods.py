@@ -46,15 +46,24 @@ def ready_pods(cluster, params: dict, lang: str) -> tuple[bool, str]:
     pods = [p for p in cluster.store.list("Pod", ns)
             if match(p["metadata"].get("labels") or {})]
     ready = [p for p in pods if is_ready(p)]
+    by_selector = "selector" in params
     if len(ready) == count:
+        if by_selector:
+            return True, say(lang, "sel_ready_ok", selector=selector_text, ns=ns, count=count)
         return True, say(lang, "ready_ok", what=what, count=count)
     if not pods and count:
-        text = say(lang, "no_pods_match", what=what, ns=ns, selector=selector_text)
+        text = say(lang, "no_pods_match", what=f"{what}: " if what else "", ns=ns,
+                   selector=selector_text)
+        text = text[0].upper() + text[1:]
         others = cluster.store.list("Pod", ns)
         if others:
             text += say(lang, "pods_labelled", labels=pod_labels_summary(others))
         return False, text
-    text = say(lang, "ready_wrong", what=what, ready=len(ready), count=count)
+    if by_selector:
+        text = say(lang, "sel_ready_wrong", selector=selector_text, ns=ns, ready=len(ready),
+                   count=count)
+    else:
+        text = say(lang, "ready_wrong", what=what, ready=len(ready), count=count)
     not_ready = [p for p in pods if not is_ready(p)]
     if not_ready and len(ready) < count:
         now = cluster.clock.now
@@ -75,15 +84,14 @@ def _selector(cluster, params: dict, ns: str, lang: str):
     if "selector" in params:
         text = str(params["selector"])
         parsed = labels.parse(text)
-        what = say(lang, "pods_selected_by", selector=text, ns=ns)
-        return what, text, lambda lbls: labels.matches(parsed, lbls)
+        return "", text, lambda lbls: labels.matches(parsed, lbls)
     key = next(k for k in WORKLOADS if k in params)
     kind, name = WORKLOADS[key], str(params[key])
     obj = cluster.store.get(kind, ns, name)
+    where = say(lang, "in_ns", ns=ns)
     if obj is None:
-        where = say(lang, "in_ns", ns=ns)
         return say(lang, "no_object", kind=kind, name=name, where=where)
     sel = (obj.get("spec") or {}).get("selector")
     parsed = labels.from_label_selector(sel)
-    return f"{kind} {name}", labels.format_selector(sel), lambda lbls: labels.matches(parsed,
-                                                                                      lbls)
+    what = f"{kind} {name}" + (where if ns != "default" else "")
+    return what, labels.format_selector(sel), lambda lbls: labels.matches(parsed, lbls)

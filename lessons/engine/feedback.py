@@ -20,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": "{kind} {name}이(가) 아직 없습니다{where}.",
     },
     "no_object_but": {
-        "en": "There is no {kind} {name}{where} yet; {kind} objects there: {others}.",
+        "en": "There is no {kind} {name}{where} yet; existing {kind} objects: {others}.",
         "ko": "{kind} {name}이(가) 아직 없습니다{where}. 지금 있는 {kind}: {others}.",
     },
     "in_ns": {"en": " in namespace {ns}", "ko": " (네임스페이스 {ns})"},
@@ -61,16 +61,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ko": " 준비되지 않은 파드: {pods}.",
     },
     "no_pods_match": {
-        "en": "{what}: no pod in namespace {ns} matches {selector}.",
-        "ko": "{what}: 네임스페이스 {ns}에 {selector}에 맞는 파드가 없습니다.",
+        "en": "{what}no pod in namespace {ns} matches {selector}.",
+        "ko": "{what}네임스페이스 {ns}에 {selector}에 맞는 파드가 없습니다.",
     },
     "pods_labelled": {
         "en": " Your pods are labelled {labels}.",
         "ko": " 지금 파드의 레이블은 {labels}입니다.",
     },
-    "pods_selected_by": {
-        "en": "pods matching {selector} in namespace {ns}",
-        "ko": "네임스페이스 {ns}에서 {selector}에 맞는 파드 집합",
+    "sel_ready_ok": {
+        "en": "{count} ready pod(s) match {selector} in namespace {ns}.",
+        "ko": "네임스페이스 {ns}에서 {selector}에 맞는 준비된(Ready) 파드가 {count}개입니다.",
+    },
+    "sel_ready_wrong": {
+        "en": "{ready} ready pod(s) match {selector} in namespace {ns}, expected {count}.",
+        "ko": "네임스페이스 {ns}에서 {selector}에 맞는 준비된(Ready) 파드가 {ready}개입니다. "
+              "기대한 수: {count}개.",
     },
     # endpoints
     "endpoints_ok": {

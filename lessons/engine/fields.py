@@ -4,7 +4,8 @@ Paths: `spec.replicas`, `spec.template.spec.containers.0.image` (a number indexe
 `metadata.labels[app.kubernetes.io/name]` (brackets hold a key that contains dots).
 
 Expected values: a plain value means "equals" (numbers compare as numbers, so 3 matches
-"3"; a missing field equals 0, false and "", as the API omits zero values); a one-key mapping picks an operator:
+"3"; a missing field equals 0, false and "", as the API omits zero values); a one-key
+mapping picks an operator:
 `{not: x}`, `{gt: n}`, `{gte: n}`, `{lt: n}`, `{lte: n}`, `{in: [a, b]}`,
 `{contains: x}` (substring, list item or mapping key), `{startswith: s}`,
 `{exists: true|false}`, `{length: n}`.
