@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from .cluster import Cluster
 
-NETWORK_COMMANDS = frozenset({"nslookup", "dig", "curl", "wget"})
+NETWORK_COMMANDS = frozenset({"nslookup", "dig", "curl", "wget", "nc", "ping"})
 
 
 def run_network_command(cluster: Cluster, pod: dict, container: dict,

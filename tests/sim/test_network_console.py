@@ -226,3 +226,23 @@ def test_nslookup_headless_and_external_name(env):
     out = con.run("kubectl exec client -- nslookup ext").output
     assert "ext.default.svc.cluster.local\tcanonical name = example.com\n" in out
     assert "Name:\texample.com\nAddress: 93.184.215.14\n" in out
+
+
+def test_ping_a_service_ip_gets_no_answer_but_a_pod_does(env):
+    c, con = env
+    r = con.run("kubectl exec client -- ping -c 2 web")
+    assert r.output.startswith(f"PING web ({ip_of(c)}): 56 data bytes\n")
+    assert "2 packets transmitted, 0 packets received, 100% packet loss\n" in r.output
+    assert not r.ok
+    pod_ip = c.api.get("pods", "web-0")["status"]["podIP"]
+    r = con.run(f"kubectl exec client -- ping -c 1 {pod_ip}")
+    assert f"64 bytes from {pod_ip}: seq=0" in r.output and r.ok
+
+
+def test_nc_checks_whether_a_port_opens(env):
+    c, con = env
+    assert con.run("kubectl exec client -- nc -zv web 80").output == (
+        f"web ({ip_of(c)}:80) open\n")
+    pod_ip = c.api.get("pods", "web-0")["status"]["podIP"]
+    assert con.run(f"kubectl exec client -- nc -zv {pod_ip} 8080").output.startswith(
+        f"nc: {pod_ip} ({pod_ip}:8080): Connection refused\n")

@@ -254,6 +254,56 @@ def wget(cluster, pod, container, args: list[str]) -> Run:
                "0:00:00 ETA\n'index.html' saved\n")
 
 
+def nc(cluster, pod, container, args: list[str]) -> Run:
+    """busybox `nc -zv HOST PORT`: does a TCP connection open?"""
+    words = [a for a in args if not a.startswith("-")]
+    verbose = any("v" in a for a in args if a.startswith("-"))
+    if len(words) < 2 or not words[1].isdigit():
+        return Run("BusyBox v1.36.1 multi-call binary.\n\nUsage: nc [OPTIONS] HOST PORT\n", 1)
+    host, port = words[0], int(words[1])
+    resp = request(cluster, pod, f"http://{host}:{port}/")
+    target = f"{host} ({resp.ip or host}:{port})"
+    if resp.ok or resp.error in ("empty", "ssl"):
+        return Run(f"{target} open\n" if verbose else "")
+    if resp.error == "resolve":
+        return Run(f"nc: bad address '{host}'\n", 1)
+    reason = "Connection refused" if resp.error == "refused" else "Connection timed out"
+    return Run(f"nc: {target}: {reason}\n", 1)
+
+
+def ping(cluster, pod, container, args: list[str]) -> Run:
+    """busybox ping: pod and node IPs answer; a ClusterIP is virtual (kube-proxy only
+    rewrites TCP/UDP/SCTP to its ports), so nothing answers ICMP. Without -c, 4 packets."""
+    count = 4
+    if "-c" in args[:-1]:
+        count = int(args[args.index("-c") + 1])
+    words = [a for i, a in enumerate(args) if not a.startswith("-") and (
+        i == 0 or args[i - 1] != "-c")]
+    if not words:
+        return Run("BusyBox v1.36.1 multi-call binary.\n\nUsage: ping [OPTIONS] HOST\n", 1)
+    host = words[0]
+    from ..network import net_index
+    from ..resolver import lookup as resolve_name
+
+    ip = host
+    if not all(p.isdigit() for p in host.split(".")) or host.count(".") != 3:
+        res = resolve_name(cluster, pod, host)
+        if not res.ok:
+            return Run(f"ping: bad address '{host}'\n", 1)
+        ip = res.addresses()[0]
+    idx = net_index(cluster)
+    alive = ip in idx.pods_by_ip or ip in idx.node_ips
+    out = f"PING {host} ({ip}): 56 data bytes\n"
+    if alive:
+        out += "".join(f"64 bytes from {ip}: seq={i} ttl=63 time=0.{87 + i * 7:03d} ms\n"
+                       for i in range(count))
+    out += (f"\n--- {host} ping statistics ---\n{count} packets transmitted, "
+            f"{count if alive else 0} packets received, {0 if alive else 100}% packet loss\n")
+    if alive:
+        out += "round-trip min/avg/max = 0.087/0.108/0.129 ms\n"
+    return Run(out, 0 if alive else 1)
+
+
 TOOLS = {
     "sh": sh, "bash": sh, "ash": sh,
     "cat": cat,
@@ -263,4 +313,6 @@ TOOLS = {
     "dig": dig,
     "curl": curl,
     "wget": wget,
+    "nc": nc,
+    "ping": ping,
 }
