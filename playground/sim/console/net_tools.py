@@ -1,7 +1,8 @@
 """The programs `kubectl exec` / `kubectl run -- CMD` can run inside a simulated container.
 
 Each tool prints like the real one: busybox `nslookup` and `wget` (busybox, alpine and
-curl images), BIND's `nslookup` and `dig` (netshoot, agnhost), curl 8.x, `cat
+curl images), BIND's `nslookup` and `dig` (netshoot, agnhost), curl 8.x, busybox `ping`
+(a ClusterIP never answers ICMP) and `nc -zv`, `cat
 /etc/resolv.conf` (what the kubelet writes), `cat /etc/hosts` (the kubelet-managed hosts
 file), `hostname`, `env` (with the Service environment variables the kubelet injects,
 pkg/kubelet/envvars). A tool the image lacks fails like runc does (see net_exec.py).
