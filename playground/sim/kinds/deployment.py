@@ -58,9 +58,16 @@ def validate_selector_and_template(spec: dict, kind_word: str) -> list[FieldErro
 def validate_selector_immutable(obj: dict, old: dict) -> list[FieldError]:
     new_sel, old_sel = (obj.get("spec") or {}).get("selector"), (old.get("spec") or {}).get(
         "selector")
-    if new_sel != old_sel:
+    if _selector_key(new_sel) != _selector_key(old_sel):
         return [invalid("spec.selector", go_label_selector(new_sel), "field is immutable")]
     return []
+
+
+def _selector_key(sel: dict | None) -> tuple:
+    """Semantic equality: absent, null and empty lists/maps are the same selector."""
+    if sel is None:
+        return (None,)
+    return (sel.get("matchLabels") or {}, sel.get("matchExpressions") or [])
 
 
 def is_valid_percent(value: str) -> list[str]:
