@@ -240,6 +240,12 @@ def test_ipaddress_objects_follow_services_and_reserve_ips():
     assert c.api.get("servicecidrs", "kubernetes")["spec"]["cidrs"] == ["10.96.0.0/12"]
     assert {a["metadata"]["name"] for a in c.api.list("ipaddresses")} == {
         "10.96.0.1", "10.96.0.10", ip}
+    rv = c.store.meta["resourceVersion"]
+    c.reconcile()
+    assert c.store.meta["resourceVersion"] == rv
+    c.api.delete("ipaddresses", ip)  # behind the allocator's back: it comes back
+    c.reconcile()
+    assert c.api.get("ipaddresses", ip)["spec"]["parentRef"]["name"] == "web"
     c.api.delete("services", "web")
     c.reconcile()
     assert {a["metadata"]["name"] for a in c.api.list("ipaddresses")} == {
