@@ -10,7 +10,7 @@ from __future__ import annotations
 from playground.sim import labels
 from playground.sim.printers import pod_status
 
-from .feedback import say
+from .feedback import qualified, say
 
 WORKLOADS = {"deployment": "Deployment", "statefulset": "StatefulSet", "replicaset": "ReplicaSet"}
 IGNORED_LABELS = ("pod-template-hash", "controller-revision-hash",
@@ -93,5 +93,5 @@ def _selector(cluster, params: dict, ns: str, lang: str):
         return say(lang, "no_object", kind=kind, name=name, where=where)
     sel = (obj.get("spec") or {}).get("selector")
     parsed = labels.from_label_selector(sel)
-    what = f"{kind} {name}" + (where if ns != "default" else "")
+    what = qualified(lang, kind, name, ns)
     return what, labels.format_selector(sel), lambda lbls: labels.matches(parsed, lbls)

@@ -13,29 +13,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     # objects
     "exists": {
         "en": "{kind} {name} exists{where}.",
-        "ko": "{kind} {name}이(가) 있습니다{where}.",
+        "ko": "{where}{kind} {name}이(가) 있습니다.",
     },
     "no_object": {
         "en": "There is no {kind} {name}{where} yet.",
-        "ko": "{kind} {name}이(가) 아직 없습니다{where}.",
+        "ko": "{where}{kind} {name}이(가) 아직 없습니다.",
     },
     "no_object_but": {
         "en": "There is no {kind} {name}{where} yet; existing {kind} objects: {others}.",
-        "ko": "{kind} {name}이(가) 아직 없습니다{where}. 지금 있는 {kind}: {others}.",
+        "ko": "{where}{kind} {name}이(가) 아직 없습니다. 지금 있는 {kind}: {others}.",
     },
-    "in_ns": {"en": " in namespace {ns}", "ko": " (네임스페이스 {ns})"},
+    "in_ns": {"en": " in namespace {ns}", "ko": "네임스페이스 {ns}의 "},
     "absent": {
         "en": "{kind} {name}{where} is gone.",
-        "ko": "{kind} {name}이(가) 사라졌습니다{where}.",
+        "ko": "{where}{kind} {name}이(가) 사라졌습니다.",
     },
     "still_there": {
         "en": "{kind} {name}{where} still exists.",
-        "ko": "{kind} {name}이(가) 아직 있습니다{where}.",
+        "ko": "{where}{kind} {name}이(가) 아직 있습니다.",
     },
     "still_deleting": {
         "en": "{kind} {name}{where} is being deleted but is not gone yet "
               "(it has a deletionTimestamp).",
-        "ko": "{kind} {name}이(가) 삭제되는 중이지만 아직 남아 있습니다{where} "
+        "ko": "{where}{kind} {name}이(가) 삭제되는 중이지만 아직 남아 있습니다 "
               "(deletionTimestamp가 설정됨).",
     },
     "fields_ok": {
@@ -157,7 +157,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reach_no_port": {
         "en": "Service {name}{where} has no {field} to send the request to.",
-        "ko": "서비스 {name}에 요청을 보낼 {field}이(가) 없습니다{where}.",
+        "ko": "{where}서비스 {name}에 요청을 보낼 {field}이(가) 없습니다.",
     },
     "outside": {"en": "outside the cluster", "ko": "클러스터 밖"},
     "pod_source": {"en": "pod {name}", "ko": "파드 {name}"},
@@ -193,4 +193,11 @@ def say(lang: str, key: str, **params: object) -> str:
 
 
 def where(lang: str, ns: str | None) -> str:
+    """" in namespace dev" (English, a suffix) or "네임스페이스 dev의 " (Korean, a prefix)."""
     return say(lang, "in_ns", ns=ns) if ns else ""
+
+
+def qualified(lang: str, kind: str, name: str, ns: str | None) -> str:
+    """`Deployment web`, with its namespace where it is not `default`."""
+    w = where(lang, ns) if ns and ns != "default" else ""
+    return f"{kind} {name}{w}" if lang != "ko" else f"{w}{kind} {name}"
