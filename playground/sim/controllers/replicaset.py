@@ -106,12 +106,11 @@ def sync_replica_set(cluster: Cluster, rs: dict, index: PodIndex, backoff: Backo
     selector = compiled_selector(get_path(rs, "spec", "selector"))
     if selector is None or unchanged_since_last_sync(cluster, rs, index, backoff):
         return
-    pods = claim_pods(cluster, rs, selector, index)
     key = meta["uid"]
-    counts = calculate_counts(cluster, rs, pods)
     seen = _seen(rs, index)
     if backoff.waiting(key, seen):
         return  # a failed sync waits for its retry unless the RS or its pods changed since
+    pods, counts = claimed_pods_and_counts(cluster, rs, selector, index)
     error = None
     if not meta.get("deletionTimestamp"):
         written = cluster.store.meta["resourceVersion"]
@@ -144,6 +143,25 @@ def _seen(rs: dict, index: PodIndex) -> list:
     ]
 
 
+def claimed_pods_and_counts(
+    cluster: Cluster, rs: dict, selector, index: PodIndex
+) -> tuple[list[dict], tuple[int, int, int, int]]:
+    """claim_pods + calculate_counts, reusing the last result when no pod of this ReplicaSet
+    or orphan of its namespace changed (e.g. the sync after its own status write)."""
+    facts = PodFacts.of(cluster, rs, selector)
+    meta = rs["metadata"]
+    stamps = (index.stamp(meta["uid"]), index.stamp("orphans/" + meta.get("namespace", "")))
+    timeless = not get_path(rs, "spec", "minReadySeconds", default=0)
+    if facts.last is not None and facts.last[0] == stamps and timeless:
+        return facts.last[1], facts.last[2]
+    written = cluster.store.meta["resourceVersion"]
+    pods = claim_pods(cluster, rs, selector, index)
+    counts = calculate_counts(cluster, rs, pods)
+    if cluster.store.meta["resourceVersion"] == written:
+        facts.last = (stamps, pods, counts)
+    return pods, counts
+
+
 def claim_pods(cluster: Cluster, rs: dict, selector, index: PodIndex) -> list[dict]:
     """Active pods this ReplicaSet controls after adoption/release (claimPods)."""
     uid, ns = rs["metadata"]["uid"], rs["metadata"].get("namespace", "")
@@ -173,6 +191,8 @@ class PodFacts:
         labels = get_path(rs, "spec", "template", "metadata", "labels", default={}) or {}
         self.wanted = tuple(labels.items())
         self.pods: dict[str, tuple] = {}
+        #: (pod stamps, claimed pods, counts) of the last claim that wrote nothing
+        self.last: tuple | None = None
 
     @classmethod
     def of(cls, cluster: Cluster, rs: dict, selector) -> PodFacts:
