@@ -8,7 +8,7 @@ Simplified: ValidateNode's podCIDR/taint checks are limited to taint effects and
 
 from __future__ import annotations
 
-from ..errors import not_supported, required
+from ..errors import forbidden, not_supported, required
 from ..resources import ResourceType, Strategy, register
 from ..validation import validate_label_name
 
@@ -34,6 +34,20 @@ class NodeStrategy(Strategy):
                 errs.append(required(f"{path}.effect"))
             elif effect not in TAINT_EFFECTS:
                 errs.append(not_supported(f"{path}.effect", effect, TAINT_EFFECTS))
+        return errs
+
+
+    def validate_update(self, obj, old, cluster):
+        """ValidateNodeUpdate: podCIDRs may only go from empty to set."""
+        errs = self.validate(obj, cluster)
+        new_spec, old_spec = obj.get("spec") or {}, old.get("spec") or {}
+        old_cidrs = old_spec.get("podCIDRs") or ([old_spec["podCIDR"]]
+                                                 if old_spec.get("podCIDR") else [])
+        new_cidrs = new_spec.get("podCIDRs") or ([new_spec["podCIDR"]]
+                                                 if new_spec.get("podCIDR") else [])
+        if old_cidrs and new_cidrs != old_cidrs:
+            errs.append(forbidden("spec.podCIDRs",
+                                  'node updates may not change podCIDR except from "" to valid'))
         return errs
 
 
