@@ -258,3 +258,13 @@ def test_numbers_written_as_strings_fail_decoding(c):
     assert exc.value.message == (
         "json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec."
         "containers.ports.containerPort of type int32")
+
+
+def test_node_pod_cidr_is_fixed_once_set():
+    c = Cluster.new()
+    with pytest.raises(Invalid) as exc:
+        c.api.patch("node", "worker-1", {"spec": {"podCIDR": "10.244.9.0/24",
+                                                  "podCIDRs": ["10.244.9.0/24"]}})
+    assert exc.value.message == ('Node "worker-1" is invalid: spec.podCIDRs: Forbidden: node '
+                                 'updates may not change podCIDR except from "" to valid')
+    c.api.patch("node", "worker-1", {"spec": {"unschedulable": True}})  # other fields may change
