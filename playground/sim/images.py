@@ -171,6 +171,49 @@ REPOS: list[_Repo] = [
         "2.53": (53_012_102, 2.0, "2.53"),
     }, ("/agnhost",), ("pause",), listens={},
         tools=DEBIAN_TOOLS | {"agnhost", "curl", "dig", "nslookup", "wget"}, app="agnhost"),
+    _Repo("registry.k8s.io/nginx-slim", {
+        "0.8": (51_082_164, 1.8, "1.11.1"), "0.21": (45_802_340, 1.7, "1.21.6"),
+        "0.24": (48_202_990, 1.7, "1.23.2"), "0.26": (49_012_881, 1.8, "1.25.3"),
+        "0.27": (49_440_225, 1.8, "1.25.4"),
+    }, (), ("nginx", "-g", "daemon off;"), listens={80: "nginx"}, tools=_NGINX_TOOLS,
+        app="nginx"),
+    _Repo("registry.k8s.io/echoserver", {
+        "1.4": (46_117_840, 1.7, "1.4"), "1.10": (95_361_986, 2.8, "1.10"),
+    }, (), ("nginx", "-g", "daemon off;"), listens={8080: "echoserver"},
+        tools=DEBIAN_TOOLS | {"nginx", "curl"}, app="echoserver"),
+    _Repo("registry.k8s.io/e2e-test-images/jessie-dnsutils", {
+        "1.3": (112_901_202, 3.3, "1.3"), "1.7": (118_202_451, 3.4, "1.7"),
+    }, (), ("bash",), behaviour="exits",
+        tools=DEBIAN_TOOLS | {"dig", "nslookup", "host", "ping", "nc", "curl", "wget"},
+        app="dnsutils"),
+    _Repo("docker.io/hashicorp/http-echo", {
+        "latest": (3_421_160, 0.7, "1.0.0"), "1.0": (3_421_160, 0.7, "1.0.0"),
+        "0.2.3": (1_843_212, 0.6, "0.2.3"),
+    }, ("/http-echo",), (), listens={5678: "http-echo"}, app="http-echo"),
+    _Repo("docker.io/traefik/whoami", {
+        "latest": (3_214_920, 0.7, "1.10.3"), "v1.10": (3_214_920, 0.7, "1.10.3"),
+    }, ("/whoami",), (), listens={80: "whoami"}, app="whoami"),
+    _Repo("gcr.io/kuar-demo/kuard-amd64", {
+        "blue": (10_118_350, 0.9, "blue"), "green": (10_118_411, 0.9, "green"),
+        "1": (10_118_350, 0.9, "1"),
+    }, ("/kuard",), (), listens={8080: "kuard"}, tools=BUSYBOX_TOOLS, app="kuard"),
+    _Repo("docker.io/paulbouwer/hello-kubernetes", {
+        "1.10": (42_113_940, 1.6, "1.10"), "1.10.1": (42_113_940, 1.6, "1.10.1"),
+    }, ("docker-entrypoint.sh",), ("node", "server.js"), listens={8080: "hello-kubernetes"},
+        tools=ALPINE_TOOLS | {"node"}, app="hello-kubernetes"),
+    _Repo("ghcr.io/stefanprodan/podinfo", {
+        "6.9.2": (21_340_115, 1.1, "6.9.2"), "latest": (21_340_115, 1.1, "6.9.2"),
+    }, ("./podinfo",), (), listens={9898: "podinfo"}, tools=ALPINE_TOOLS, app="podinfo"),
+    _Repo("docker.io/library/memcached", {
+        "latest": (31_204_118, 1.3, "1.6.39"), "1.6": (31_204_118, 1.3, "1.6.39"),
+        "alpine": (6_031_224, 0.7, "1.6.39"),
+    }, ("docker-entrypoint.sh",), ("memcached",), listens={11211: "memcached"},
+        tools=DEBIAN_TOOLS | {"memcached"}, app="memcached"),
+    _Repo("docker.io/library/mongo", {
+        "latest": (280_112_310, 7.2, "8.0.15"), "8": (280_112_310, 7.2, "8.0.15"),
+        "7": (271_020_115, 7.0, "7.0.25"),
+    }, ("docker-entrypoint.sh",), ("mongod",), listens={27017: "mongo"},
+        tools=DEBIAN_TOOLS | {"mongosh", "mongod"}, app="mongo"),
     _Repo("registry.k8s.io/pause", {
         "3.10": (320_368, 0.4, "3.10"), "3.9": (321_520, 0.4, "3.9"), "3.10.1": (320_368, 0.4,
                                                                                "3.10.1"),
@@ -202,6 +245,9 @@ _NAME_RE = re.compile(
     r"^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
     r"(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$"
 )
+
+
+_OLD_REGISTRY = "k8s.gcr.io/"
 
 
 def normalize(image: str) -> str:
@@ -246,6 +292,9 @@ def lookup(image: str) -> ImageInfo | None:
             return None
         base = hits[-1]
     found = _INDEX.get(base)
+    if found is None and base.startswith(_OLD_REGISTRY):
+        # k8s.gcr.io redirects to registry.k8s.io (same images)
+        found = _INDEX.get("registry.k8s.io/" + base[len(_OLD_REGISTRY):])
     if found is None:
         return None
     repo, (size, pull, version) = found
