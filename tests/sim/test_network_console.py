@@ -246,3 +246,12 @@ def test_nc_checks_whether_a_port_opens(env):
     pod_ip = c.api.get("pods", "web-0")["status"]["podIP"]
     assert con.run(f"kubectl exec client -- nc -zv {pod_ip} 8080").output.startswith(
         f"nc: {pod_ip} ({pod_ip}:8080): Connection refused\n")
+
+
+def test_expose_refuses_kinds_kubectl_cannot_expose(env):
+    c, con = env
+    c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}})
+    assert con.run("kubectl expose configmap cfg --port=80").output == (
+        "error: cannot expose a ConfigMap\n")
+    assert con.run("kubectl expose deployment ghost --port=80").output == (
+        'Error from server (NotFound): deployments.apps "ghost" not found\n')

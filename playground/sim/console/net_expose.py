@@ -42,7 +42,7 @@ def expose(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     namespace = opts["namespace"] or "default"
     obj = ctx.cluster.api.get(rt.kind, name, namespace)
     if rt.kind not in EXPOSABLE:
-        raise CommandError(f"error: cannot expose a {rt.kind}")
+        raise CommandError(f"error: cannot expose a {rt.qualified_kind}")  # GroupKind.String()
     svc = generate_service(opts, obj, rt.kind)
     dry = opts["dry-run"]
     if dry == "client":
