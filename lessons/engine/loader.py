@@ -2,8 +2,9 @@
 
 Layout (see lessons/content/README.md): one folder per lesson, `NN-slug/`, holding
 `lesson.<lang>.md` and one `NN-step-slug.<lang>.md` per step. Each file is Markdown with a
-YAML front matter block between `---` lines. Language-neutral step fields (check, solution)
-are written in the English file; another language's file may repeat them only verbatim.
+YAML front matter block between `---` lines. Language-neutral fields (a step's check and
+solution, a lesson's setup and manifests) are written in the English file; another
+language's file may repeat them only verbatim (order and estimated_minutes too).
 Every problem raises LessonFormatError naming the file and the field.
 """
 
@@ -24,6 +25,7 @@ BASE_LANG = "en"
 LESSON_FIELDS = {"slug": str, "title": str, "summary": str, "order": int,
                  "estimated_minutes": int}
 LESSON_OPTIONAL = {"setup": list, "manifests": list}
+LESSON_SHARED = ("order", "estimated_minutes", "setup", "manifests")
 STEP_TEXT_FIELDS = {"title": str, "explanation": str, "hints": list}
 STEP_SHARED_FIELDS = ("check", "solution")
 _STEP_FILE = re.compile(r"^(\d{2})-([a-z0-9][a-z0-9-]*)\.([a-z]{2})\.md$")
@@ -74,6 +76,8 @@ def load_lesson(folder: Path | str, lang: str = BASE_LANG) -> Lesson:
     if meta["slug"] != folder_slug:
         raise LessonFormatError(f"{path}: slug: {meta['slug']!r} differs from the folder name "
                                 f"({folder_slug!r})")
+    if lang != BASE_LANG:
+        meta = _with_base_lesson_fields(meta, path, folder / f"lesson.{BASE_LANG}.md")
     lesson = Lesson(meta["slug"], lang, meta["title"], meta["summary"], meta["order"],
                     meta["estimated_minutes"], _strings(meta, "setup", path),
                     _strings(meta, "manifests", path), body.strip(), path=path)
@@ -81,6 +85,18 @@ def load_lesson(folder: Path | str, lang: str = BASE_LANG) -> Lesson:
     if not lesson.steps:
         raise LessonFormatError(f"{folder}: no step files (NN-step-slug.{lang}.md)")
     return lesson
+
+
+def _with_base_lesson_fields(meta: dict, path: Path, base_path: Path) -> dict:
+    """A translation shares the English file's starting state, order and duration."""
+    base, _ = read_front_matter(base_path)
+    merged = dict(meta)
+    for name in LESSON_SHARED:
+        if name in meta and meta[name] != base.get(name):
+            raise LessonFormatError(f"{path}: {name}: differs from {base_path.name}")
+        if name in base:
+            merged[name] = base[name]
+    return merged
 
 
 def _load_steps(folder: Path, lang: str) -> list[Step]:
