@@ -57,7 +57,14 @@ class Kubelet(Controller):
         now = cluster.clock.now
         store = cluster.store
         nodes: dict[str, tuple[dict, dict]] = {}
-        for node in store.list("Node"):
+        all_nodes = store.list("Node")
+        states = store.list("KubeletState")
+        if len(states) > len(all_nodes):  # a deleted Node's machine is gone with it
+            names = {n["metadata"]["name"] for n in all_nodes}
+            for st in states:
+                if st["metadata"]["name"] not in names:
+                    cluster.api.delete("KubeletState", st["metadata"]["name"], actor=NAME)
+        for node in all_nodes:
             name = node["metadata"]["name"]
             state = store.get("KubeletState", "", name)
             if state is None:
@@ -98,7 +105,7 @@ class Kubelet(Controller):
             if t is None:
                 continue
             state = store.get("KubeletState", "", rt["state"].get("node", ""))
-            if kubelet_running(state) and (best is None or t < best):
+            if state is not None and kubelet_running(state) and (best is None or t < best):
                 best = t
         return pass_memo.remember_wakeup(cluster, NAME, best)
 
