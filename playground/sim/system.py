@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .bootstrap import ACTOR, CLUSTER_DNS_IP, KUBERNETES_VERSION, add_step
-from .objects import clone, get_path
+from .objects import clone
 from .scheduling import node_internal_ip
 
 if TYPE_CHECKING:
@@ -287,14 +287,13 @@ def install_control_plane(cluster: Cluster) -> None:
         _remember_static_pods(cluster, node["metadata"]["name"], manifests)
         for pod in manifests:
             _ensure(cluster, pod)
-        cluster.api.create(kube_proxy_pod(node["metadata"]["name"]), actor=ACTOR)
     _ensure(cluster, coredns_deployment())
     _run_only(cluster, INIT_LOOPS, CONTROL_PLANE_SECONDS)
 
 
 #: the loops that matter while only the control plane exists (Services and their endpoints
 #: are created by later bootstrap steps, so their controllers wait until the workers join)
-INIT_LOOPS = ("deployment", "replicaset", "scheduler", "kubelet", "nodelifecycle")
+INIT_LOOPS = ("deployment", "replicaset", "kubeproxy", "scheduler", "kubelet", "nodelifecycle")
 
 
 def _run_only(cluster: Cluster, modules: tuple[str, ...], seconds: float) -> None:
@@ -307,18 +306,10 @@ def _run_only(cluster: Cluster, modules: tuple[str, ...], seconds: float) -> Non
 
 
 def join_workers(cluster: Cluster) -> None:
-    """`kubeadm join`: every other node gets its kube-proxy pod; the cluster settles."""
-    have = {get_path(p, "spec", "affinity", "nodeAffinity",
-                     "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0,
-                     "matchFields", 0, "values", 0)
-            for p in cluster.store.list("Pod", NS)
-            if (p["metadata"].get("labels") or {}).get("k8s-app") == "kube-proxy"}
+    """`kubeadm join`: the workers' images are pre-pulled; the kube-proxy DaemonSet
+    (controllers/kubeproxy.py) gives each its pod; the cluster settles."""
     for node in cluster.store.list("Node"):
-        name = node["metadata"]["name"]
-        if name in have:
-            continue
-        preload_images(cluster, name, [PROXY_IMAGE, PAUSE_IMAGE])
-        cluster.api.create(kube_proxy_pod(name), actor=ACTOR)
+        preload_images(cluster, node["metadata"]["name"], [PROXY_IMAGE, PAUSE_IMAGE])
     cluster.settle(limit=120)
 
 

@@ -218,3 +218,23 @@ def test_a_node_added_later_gets_the_next_pod_range_and_runs_pods():
     make_pod(c, "w3", nodeName="worker-3")
     c.advance(10)
     assert pod(c, "w3")["status"]["podIP"] == "10.244.3.2"
+
+
+def test_kube_proxy_runs_on_every_node_and_comes_back():
+    c = Cluster.new()
+
+    def proxies():
+        return sorted((p["spec"].get("nodeName"), p["metadata"]["name"])
+                      for p in c.store.list("Pod", "kube-system")
+                      if p["metadata"]["name"].startswith("kube-proxy-"))
+
+    before = proxies()
+    assert [n for n, _ in before] == ["cp-1", "worker-1", "worker-2"]
+    victim = before[1][1]
+    c.api.delete("pod", victim, namespace="kube-system", grace_period_seconds=0)
+    c.advance(5)
+    after = proxies()
+    assert [n for n, _ in after] == ["cp-1", "worker-1", "worker-2"]
+    assert victim not in {name for _, name in after}
+    ref = pod(c, after[1][1], ns="kube-system")["metadata"]["ownerReferences"][0]
+    assert (ref["kind"], ref["name"], ref["controller"]) == ("DaemonSet", "kube-proxy", True)

@@ -18,6 +18,7 @@ MODULES = (
     "replicaset",
     "statefulset",
     "volume",
+    "kubeproxy",
     "scheduler",
     "kubelet",
     "nodelifecycle",

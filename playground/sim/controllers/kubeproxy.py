@@ -1,0 +1,56 @@
+"""The kube-proxy DaemonSet's controller, reduced to the one DaemonSet a kubeadm cluster has.
+
+Models pkg/controller/daemon/daemon_controller.go for `kube-system/kube-proxy`: every node
+runs exactly one kube-proxy pod (created with the node-name affinity the controller sets, so
+the scheduler binds it; events `SuccessfulCreate` "Created pod: kube-proxy-x7k2p" are recorded
+against the DaemonSet in the real cluster — here the timeline says it), a deleted one comes
+back, and a node that joins later gets its own.
+
+Simplified: there is no DaemonSet object (the kind is not simulated); the pods' controller
+ownerReference names the DaemonSet by a fixed uid, which is what `kubectl drain` looks at.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..objects import get_path
+from .base import Controller
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+NAME = "daemonset-controller"
+
+
+def _target_node(pod: dict) -> str | None:
+    return get_path(pod, "spec", "affinity", "nodeAffinity",
+                    "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms", 0,
+                    "matchFields", 0, "values", 0) or get_path(pod, "spec", "nodeName")
+
+
+class KubeProxyDaemonSet(Controller):
+    name = NAME
+
+    def reconcile(self, cluster: Cluster) -> None:
+        from ..system import PROXY_DS_UID, kube_proxy_pod
+
+        store = cluster.store
+        if store.get("ServiceAccount", "kube-system", "kube-proxy") is None:
+            return  # not a kubeadm cluster (or kube-proxy was removed on purpose)
+        have = set()
+        for pod in store.list("Pod", "kube-system"):
+            refs = pod["metadata"].get("ownerReferences") or ()
+            if any(r.get("uid") == PROXY_DS_UID for r in refs) and not pod["metadata"].get(
+                    "deletionTimestamp"):
+                have.add(_target_node(pod))
+        for node in store.list("Node"):
+            name = node["metadata"]["name"]
+            if name in have:
+                continue
+            pod = cluster.api.create(kube_proxy_pod(name), actor=NAME)
+            cluster.record(NAME, pod, f"node {name} has no kube-proxy pod: created "
+                           f"{pod['metadata']['name']}")
+
+
+CONTROLLERS = [KubeProxyDaemonSet]
