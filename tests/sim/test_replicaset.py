@@ -323,3 +323,16 @@ def test_being_deleted_replicaset_creates_nothing():
     c.reconcile()
     owned = [p for p in pods(c) if (controller_ref(p) or {}).get("uid") == rs["metadata"]["uid"]]
     assert owned == []
+
+
+def test_backoff_memory_of_a_deleted_replicaset_is_dropped():
+    c = workload_cluster()
+    QuotaLikeApi(c, 0)
+    rs = c.api.create(replicaset("web", 1))
+    c.reconcile()
+    items = c.store.meta["workqueueBackoff"]["replicaset-controller"]
+    assert rs["metadata"]["uid"] in items
+    c.api.delete("rs", "web", namespace="default")
+    c.reconcile()
+    assert rs["metadata"]["uid"] not in items
+    assert c.next_wakeup() is None

@@ -322,6 +322,15 @@ class PodIndex:
         return self.stamps.get(group, 0)
 
 
+def prune_memos(cluster: Cluster, names: tuple[str, ...], live: set[str]) -> None:
+    """Forget cluster.cache memos of objects that no longer exist (keyed by uid)."""
+    for name in names:
+        memo = cluster.cache.get(name)
+        if memo and len(memo) > len(live):
+            for uid in [u for u in memo if u not in live]:
+                del memo[uid]
+
+
 # ---- adoption / release --------------------------------------------------------------------
 
 
@@ -440,6 +449,12 @@ class Backoff:
         (a real controller is requeued at once by an update event of what it watches)."""
         item = self.meta.get(_META_KEY, {}).get(self.controller, {}).get(key)
         return item is not None and self.now < item["next"] and item.get("seen") == seen
+
+    def prune(self, live: set[str]) -> None:
+        """Drop the memory of objects that are gone (the workqueue forgets deleted keys)."""
+        items = self.meta.get(_META_KEY, {}).get(self.controller)
+        for key in [k for k in items or () if k not in live]:
+            del items[key]
 
     def next_retry(self, keys: set[str]) -> float | None:
         """The earliest pending retry among `keys` (keys of objects that still exist)."""

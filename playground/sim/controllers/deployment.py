@@ -27,13 +27,14 @@ from . import deployment_conditions as dc
 from . import deployment_newrs, deployment_sync
 from . import deployment_util as du
 from .base import Controller
-from .controller_utils import Backoff, PodIndex, claim, compiled_selector
+from .controller_utils import Backoff, PodIndex, claim, compiled_selector, prune_memos
 from .deployment_newrs import SyncError
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
 
 NAME = "deployment-controller"
+INPUTS_MEMO = "deployment-controller/inputs"
 
 
 class DeploymentController(Controller):
@@ -44,7 +45,11 @@ class DeploymentController(Controller):
         rs_by_ns: dict[str, list[dict]] = {}
         for rs in cluster.store.list("ReplicaSet"):
             rs_by_ns.setdefault(rs["metadata"].get("namespace", ""), []).append(rs)
-        for d in cluster.store.list("Deployment"):
+        deployments = cluster.store.list("Deployment")
+        live = {d["metadata"]["uid"] for d in deployments}
+        prune_memos(cluster, (INPUTS_MEMO,), live)
+        backoff.prune(live)
+        for d in deployments:
             key = d["metadata"]["uid"]
             namespace_rss = rs_by_ns.get(d["metadata"].get("namespace", ""), [])
             if backoff.waiting(key) or unchanged_since_last_sync(cluster, d, namespace_rss):
@@ -96,7 +101,7 @@ def unchanged_since_last_sync(cluster: Cluster, d: dict, namespace_rss: list[dic
         pods,
         stuck is not None and cluster.clock.now >= stuck,
     )
-    memo = cluster.cache.setdefault("deployment-controller/inputs", {})
+    memo = cluster.cache.setdefault(INPUTS_MEMO, {})
     if memo.get(meta["uid"]) == inputs:
         return True
     memo[meta["uid"]] = inputs

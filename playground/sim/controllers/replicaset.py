@@ -36,6 +36,7 @@ from .controller_utils import (
     deletion_reason,
     is_pod_active,
     is_pod_ready,
+    prune_memos,
     rank_pods_for_deletion,
     ready_since,
     slow_start_batches,
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
 
 NAME = "replicaset-controller"
 NAMESPACE_TERMINATING = "NamespaceTerminating"
+INPUTS_MEMO = "replicaset-controller/inputs"
+FACTS_MEMO = "replicaset-controller/facts"
 
 
 class ReplicaSetController(Controller):
@@ -54,8 +57,12 @@ class ReplicaSetController(Controller):
     def reconcile(self, cluster: Cluster) -> None:
         index = PodIndex.of(cluster)
         backoff = Backoff(cluster, NAME)
-        for rs in cluster.store.list("ReplicaSet"):
+        replica_sets = cluster.store.list("ReplicaSet")
+        for rs in replica_sets:
             sync_replica_set(cluster, rs, index, backoff)
+        live = {rs["metadata"]["uid"] for rs in replica_sets}
+        prune_memos(cluster, (INPUTS_MEMO, FACTS_MEMO), live)
+        backoff.prune(live)
 
     def next_wakeup(self, cluster: Cluster) -> float | None:
         times: list[float] = []
@@ -94,7 +101,7 @@ def unchanged_since_last_sync(
         backoff.waiting(uid, _seen(rs, index)),
         cluster.clock.now if min_ready else None,
     )
-    memo = cluster.cache.setdefault("replicaset-controller/inputs", {})
+    memo = cluster.cache.setdefault(INPUTS_MEMO, {})
     if memo.get(uid) == inputs:
         return True
     memo[uid] = inputs
@@ -154,6 +161,10 @@ def claimed_pods_and_counts(
     timeless = not get_path(rs, "spec", "minReadySeconds", default=0)
     if facts.last is not None and facts.last[0] == stamps and timeless:
         return facts.last[1], facts.last[2]
+    owned = index.groups.get(meta["uid"], {})
+    if len(facts.pods) > 2 * len(owned) + 64:  # forget pods that are gone
+        keep = {p["metadata"].get("uid") for p in owned.values()}
+        facts.pods = {k: v for k, v in facts.pods.items() if k in keep}
     written = cluster.store.meta["resourceVersion"]
     pods = claim_pods(cluster, rs, selector, index)
     counts = calculate_counts(cluster, rs, pods)
@@ -196,7 +207,7 @@ class PodFacts:
 
     @classmethod
     def of(cls, cluster: Cluster, rs: dict, selector) -> PodFacts:
-        memo = cluster.cache.setdefault("replicaset-controller/facts", {})
+        memo = cluster.cache.setdefault(FACTS_MEMO, {})
         uid = rs["metadata"]["uid"]
         facts = memo.get(uid)
         if facts is None or facts.generation != rs["metadata"].get("generation"):
