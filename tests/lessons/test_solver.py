@@ -18,21 +18,38 @@ COURSE = load_all()
 CASES = [(lang, lesson) for lang, lessons in COURSE.items() for lesson in lessons]
 
 
-@pytest.mark.parametrize(("lang", "lesson"), CASES,
-                         ids=[f"{lesson.slug}-{lang}" for lang, lesson in CASES])
-def test_lesson_solves_in_order(lang, lesson):
+def play(lesson, lang):
+    """Yield (step, feedback before, feedback after, solution results) for every step."""
     cluster = Cluster.new()
     start_lesson(cluster, lesson)
     history: list[str] = []
     for step in lesson.steps:
         before = evaluate(cluster, step, history, lang)
+        ran = run_solution(cluster, step, history)
+        after = evaluate(cluster, step, history, lang)
+        yield step, before, after, ran
+
+
+IDS = [f"{lesson.slug}-{lang}" for lang, lesson in CASES]
+
+
+@pytest.mark.parametrize(("lang", "lesson"), CASES, ids=IDS)
+def test_lesson_solves_in_order(lang, lesson):
+    for step, _before, after, ran in play(lesson, lang):
+        failed = [(line, out) for line, as_expected, out in ran if not as_expected]
+        assert not failed, f"{lesson.slug}/{step.slug}: solution command went wrong: {failed}"
+        assert after.passed, f"{lesson.slug}/{step.slug} ({lang}): {after.feedback}"
+        assert after.feedback.strip()
+
+
+@pytest.mark.parametrize(("lang", "lesson"), CASES, ids=IDS)
+def test_each_check_fails_before_its_step(lang, lesson):
+    for step, before, after, _ran in play(lesson, lang):
         assert not before.passed, f"{lesson.slug}/{step.slug}: passes before its step is done"
         assert before.feedback.strip(), f"{lesson.slug}/{step.slug}: empty feedback"
-        ran = run_solution(cluster, step, history)
-        failed = [(line, out) for line, ok, out in ran if not ok]
-        assert not failed, f"{lesson.slug}/{step.slug}: solution command failed: {failed}"
-        after = evaluate(cluster, step, history, lang)
-        assert after.passed, f"{lesson.slug}/{step.slug} ({lang}): {after.feedback}"
+        assert before.feedback != after.feedback
+        if lang == "ko":
+            assert any("\uac00" <= ch <= "\ud7a3" for ch in before.feedback), before.feedback
 
 
 def test_every_lesson_exists_in_every_language_with_the_same_steps():
