@@ -88,7 +88,7 @@ def test_unknown_tag_err_image_pull_then_image_pull_back_off():
     p = pod(c, "bad")
     assert p["status"]["phase"] == "Pending"
     waiting = p["status"]["containerStatuses"][0]["state"]["waiting"]
-    assert waiting == {"message": 'Back-off pulling image "nginx:1.99"',
+    assert waiting == {"message": f'Back-off pulling image "nginx:1.99": ErrImagePull: {err}',
                        "reason": "ImagePullBackOff"}
     pulls = next(n for r, _, n in events(c, "bad") if r == "Pulling")
     assert pulls == 4, "retries after 10 s, 20 s, 40 s: the back-off doubles"

@@ -90,7 +90,9 @@ def container_status(pod: dict, container: dict, rec: dict | None, *,
 def _waiting(stage: str, rec: dict, image: str) -> dict:
     if stage == "pull-failed":
         if rec.get("shownBackoff"):
-            return {"message": f'Back-off pulling image "{image}"', "reason": "ImagePullBackOff"}
+            # v1.32+ (images/image_manager.go prevPullErrMsg): the last pull error is appended
+            return {"message": f'Back-off pulling image "{image}": ErrImagePull: '
+                               f'{rec.get("message", "")}', "reason": "ImagePullBackOff"}
         return {"message": rec.get("message", ""), "reason": "ErrImagePull"}
     if stage == "invalid":
         return {"message": rec.get("message", ""), "reason": "InvalidImageName"}
