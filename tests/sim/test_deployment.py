@@ -303,3 +303,30 @@ def test_rollback_template_picks_previous_revision_without_hash_label():
     assert annotations["deployment.kubernetes.io/revision"] == "2"
     template2, _ = du.rollback_template(c, d, 1)
     assert template2 == template
+
+
+def test_hash_collision_with_a_foreign_replicaset_bumps_collision_count():
+    c = workload_cluster()
+    d = c.api.create(deployment("web", 1))  # not reconciled yet: no ReplicaSet so far
+    h = compute_hash(d["spec"]["template"])
+    foreign = {
+        "apiVersion": "apps/v1",
+        "kind": "ReplicaSet",
+        "metadata": {"name": f"web-{h}", "labels": {"app": "other"}},
+        "spec": {
+            "replicas": 0,
+            "selector": {"matchLabels": {"app": "other"}},
+            "template": {
+                "metadata": {"labels": {"app": "other"}},
+                "spec": d["spec"]["template"]["spec"],
+            },
+        },
+    }
+    c.api.create(foreign)
+    c.reconcile()
+    status = c.api.get("deploy", "web")["status"]
+    assert status["collisionCount"] == 1
+    [rs] = rs_of(c)
+    h1 = compute_hash(c.api.get("deploy", "web")["spec"]["template"], 1)
+    assert rs["metadata"]["name"] == f"web-{h1}" != f"web-{h}"
+    assert len(pods(c)) == 1

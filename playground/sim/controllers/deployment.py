@@ -52,7 +52,13 @@ class DeploymentController(Controller):
         for d in deployments:
             key = d["metadata"]["uid"]
             namespace_rss = rs_by_ns.get(d["metadata"].get("namespace", ""), [])
-            if backoff.waiting(key) or unchanged_since_last_sync(cluster, d, namespace_rss):
+            # what the sync watches: an update of any of it requeues a failed sync at once
+            seen = [
+                d["metadata"].get("resourceVersion"),
+                len(namespace_rss),
+                max((int(rs["metadata"]["resourceVersion"]) for rs in namespace_rss), default=0),
+            ]
+            if backoff.waiting(key, seen) or unchanged_since_last_sync(cluster, d, namespace_rss):
                 continue
             sync = DeploymentSync(cluster, d, namespace_rss)
             try:
@@ -60,7 +66,7 @@ class DeploymentController(Controller):
             except Conflict:
                 continue  # someone else wrote first: the next pass re-reads the store
             except (SyncError, ApiError) as err:
-                delay = backoff.failed(key)
+                delay = backoff.failed(key, seen)
                 cluster.record(
                     NAME, d, f"Deployment {d['metadata']['name']}: {err}; retrying in {delay:.3g}s"
                 )
