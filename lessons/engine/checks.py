@@ -176,7 +176,7 @@ def _exists(cluster, params: dict, lang: str) -> tuple[bool, str]:
         return True, say(lang, "exists", kind=kind, name=name, where=where(lang, ns))
     others = sorted(o["metadata"]["name"] for o in cluster.store.list(kind, ns))
     if others:
-        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        shown = ", ".join(others[:5]) + (f" (+{len(others) - 5})" if len(others) > 5 else "")
         return False, say(lang, "no_object_but", kind=kind, name=name, where=where(lang, ns),
                           others=shown)
     return False, say(lang, "no_object", kind=kind, name=name, where=where(lang, ns))

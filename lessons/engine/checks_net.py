@@ -62,7 +62,8 @@ def _why_endpoints(cluster, svc: dict, addresses: list[str], count: int, lang: s
     if selector and not matched:
         text = say(lang, "endpoints_none_match", name=name, selector=text_sel)
         if pods:
-            text += say(lang, "your_pods_labelled", labels=pod_labels_summary(pods))
+            text += say(lang, "your_pods_labelled",
+                        labels=pod_labels_summary(pods, set(selector or {})))
         else:
             text += say(lang, "no_pods_at_all", ns=ns)
         return text + "."

@@ -24,16 +24,18 @@ def is_ready(pod: dict) -> bool:
                for c in (pod.get("status") or {}).get("conditions") or ())
 
 
-def pod_labels_summary(pods: list[dict], limit: int = 3) -> str:
-    """The distinct label sets of `pods` (`app=nginx`, ...), without controller-added keys."""
-    seen: list[str] = []
-    for pod in pods:
-        items = {k: v for k, v in (pod["metadata"].get("labels") or {}).items()
-                 if k not in IGNORED_LABELS}
-        text = ",".join(f"{k}={v}" for k, v in sorted(items.items())) or "(no labels)"
-        if text not in seen:
-            seen.append(text)
-    return "; ".join(seen[:limit]) + ("; ..." if len(seen) > limit else "")
+def pod_labels_summary(pods: list[dict], keys: set[str] | frozenset[str] = frozenset(),
+                       limit: int = 3) -> str:
+    """The distinct label sets of `pods` (`app=nginx; app=web`), without controller-added
+    keys; when some pods carry one of `keys` (the selector's), only those are described."""
+    def visible(pod: dict) -> dict[str, str]:
+        return {k: v for k, v in (pod["metadata"].get("labels") or {}).items()
+                if k not in IGNORED_LABELS}
+
+    relevant = [p for p in pods if keys & set(visible(p))] or pods
+    seen = sorted({",".join(f"{k}={v}" for k, v in sorted(visible(p).items())) or "(no labels)"
+                   for p in relevant})
+    return "; ".join(seen[:limit]) + (f" (+{len(seen) - limit})" if len(seen) > limit else "")
 
 
 def ready_pods(cluster, params: dict, lang: str) -> tuple[bool, str]:
@@ -57,7 +59,8 @@ def ready_pods(cluster, params: dict, lang: str) -> tuple[bool, str]:
         text = text[0].upper() + text[1:]
         others = cluster.store.list("Pod", ns)
         if others:
-            text += say(lang, "pods_labelled", labels=pod_labels_summary(others))
+            keys = _selector_keys(selector_text)
+            text += say(lang, "pods_labelled", labels=pod_labels_summary(others, keys))
         return False, text
     if by_selector:
         text = say(lang, "sel_ready_wrong", selector=selector_text, ns=ns, ready=len(ready),
@@ -70,6 +73,13 @@ def ready_pods(cluster, params: dict, lang: str) -> tuple[bool, str]:
         shown = ", ".join(f"{p['metadata']['name']} ({_status(p, now)})" for p in not_ready[:4])
         text += say(lang, "not_ready_list", pods=shown + (", ..." if len(not_ready) > 4 else ""))
     return False, text
+
+
+def _selector_keys(text: str) -> set[str]:
+    try:
+        return {r.key for r in labels.parse(text)}
+    except Exception:  # noqa: BLE001 - only a hint for the feedback
+        return set()
 
 
 def _status(pod: dict, now: float) -> str:
