@@ -11,6 +11,7 @@ from playground.sim.controllers.controller_utils import (
     safe_encode_string,
     slow_start_batches,
 )
+from playground.sim.errors import Forbidden
 from tests.sim.workload_helpers import (
     deployment,
     pods,
@@ -330,3 +331,37 @@ def test_hash_collision_with_a_foreign_replicaset_bumps_collision_count():
     h1 = compute_hash(c.api.get("deploy", "web")["spec"]["template"], 1)
     assert rs["metadata"]["name"] == f"web-{h1}" != f"web-{h}"
     assert len(pods(c)) == 1
+
+
+def test_replicaset_create_error_condition_event_and_retry_after_backoff():
+    c = workload_cluster()
+    real_create = c.api.create
+    refuse = {"on": True}
+
+    def create(obj, **kw):
+        if obj.get("kind") == "ReplicaSet" and refuse["on"]:
+            raise Forbidden("replicasets.apps", obj["metadata"]["name"], "exceeded quota: rs")
+        return real_create(obj, **kw)
+
+    c.api.create = create
+    c.api.create(deployment("web", 1))
+    c.reconcile()
+    assert rs_of(c) == []
+    d = c.api.get("deploy", "web")
+    name = f"web-{compute_hash(d['spec']['template'])}"
+    msg = (
+        f'Failed to create new replica set "{name}": replicasets.apps "{name}" is forbidden: '
+        "exceeded quota: rs"
+    )
+    assert conds(d)[-1] == ("Progressing", "False", "ReplicaSetCreateError", msg)
+    warnings = [
+        e["message"]
+        for e in c.api.list("events", "default")
+        if e["reason"] == "ReplicaSetCreateError"
+    ]
+    assert warnings == [msg]
+    refuse["on"] = False
+    c.reconcile()
+    assert rs_of(c) == []  # still backing off
+    c.advance(1)
+    assert [rs["metadata"]["name"] for rs in rs_of(c)] == [name]

@@ -64,8 +64,10 @@ class DeploymentController(Controller):
             try:
                 sync.run()
             except Conflict:
-                continue  # someone else wrote first: the next pass re-reads the store
+                forget_inputs(cluster, key)  # someone else wrote first: the next pass re-reads
+                continue
             except (SyncError, ApiError) as err:
+                forget_inputs(cluster, key)  # the retry must run even if nothing changes
                 delay = backoff.failed(key, seen)
                 cluster.record(
                     NAME, d, f"Deployment {d['metadata']['name']}: {err}; retrying in {delay:.3g}s"
@@ -112,6 +114,10 @@ def unchanged_since_last_sync(cluster: Cluster, d: dict, namespace_rss: list[dic
         return True
     memo[meta["uid"]] = inputs
     return False
+
+
+def forget_inputs(cluster: Cluster, uid: str) -> None:
+    cluster.cache.get(INPUTS_MEMO, {}).pop(uid, None)
 
 
 def stuck_check_time(d: dict) -> float | None:
