@@ -24,7 +24,7 @@ def test_pod_start_events_status_and_conditions():
     assert msgs[0] == 'Pulling image "nginx:1.25"'
     assert re.fullmatch(r'Successfully pulled image "nginx:1\.25" in ([\d.]+m?s) '
                         r"\(\1 including waiting\)\. Image size: 70993892 bytes\.", msgs[1])
-    assert msgs[2:] == ["Created container: app", "Started container: app"]
+    assert msgs[2:] == ["Created container: app", "Started container app"]
     cs = p["status"]["containerStatuses"][0]
     assert cs["ready"] is True and cs["started"] is True and cs["restartCount"] == 0
     assert cs["image"] == "docker.io/library/nginx:1.25"
@@ -334,8 +334,8 @@ def test_init_containers_run_in_order_before_the_app():
     assert p["status"]["phase"] == "Running"
     assert condition(p, "Initialized")["status"] == "True"
     started = [m for r, m, _ in events(c, "ini") if r == "Started"]
-    assert started == ["Started container: wait", "Started container: prep",
-                       "Started container: app"]
+    assert started == ["Started container wait", "Started container prep",
+                       "Started container app"]
 
 
 def test_failing_init_container_crash_loops_or_fails_the_pod():

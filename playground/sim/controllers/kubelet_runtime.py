@@ -247,7 +247,8 @@ class ContainerRunner:
             r.update(stage="exited", startedAt=now, exitAt=now, exitCode=128,
                      exitReason="StartError", exitMessage=msg, syncAt=now + PLEG_SECONDS)
             return True
-        self.events.append(("Normal", "Started", f"Started container: {self.name}", self.name))
+        # v1.33 kuberuntime_container.go: "Created container: %v" but "Started container %v"
+        self.events.append(("Normal", "Started", f"Started container {self.name}", self.name))
         exit_at = None if prog.runs_for is None else now + prog.runs_for
         r.update(stage="running", startedAt=now, exitAt=exit_at, exitCode=prog.exit_code,
                  exitReason=None, exitMessage=None, ready=False,
