@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from playground.sim.resources import REGISTRY
 
@@ -34,8 +33,7 @@ from .feedback import say, where
 from .fields import compare, describe_expected, read_path, validate_expected
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(NamedTuple):
     passed: bool
     feedback: str
 
