@@ -122,14 +122,16 @@ def mark_seen(sandbox_id: int) -> None:
     from django.utils import timezone
 
     from playground.models import Sandbox
+    from playground.sandboxes import sandbox_heal_timer
 
     Sandbox.objects.filter(pk=sandbox_id).update(last_seen_at=timezone.now())
+    sandbox_heal_timer(sandbox_id=sandbox_id)
 
 
 @database_sync_to_async
 def render_sandbox_full(sandbox_id: int, readonly: bool) -> tuple[str, int]:
     from playground.models import Sandbox
-    from playground.sandboxes_render import max_seq, render_full
+    from playground.sandboxes_push import max_seq, render_full
 
     sandbox = Sandbox.objects.get(pk=sandbox_id)
     return render_full(sandbox, readonly), max_seq(sandbox)
@@ -140,7 +142,7 @@ def render_sandbox_update(
     sandbox_id: int, event: dict, last_seq: int, readonly: bool
 ) -> tuple[str, int] | None:
     from playground.models import Sandbox
-    from playground.sandboxes_render import render_update
+    from playground.sandboxes_push import render_update
 
     sandbox = Sandbox.objects.filter(pk=sandbox_id).first()
     if sandbox is None:

@@ -39,6 +39,8 @@ MIN_SPEED, MAX_SPEED = 0.25, 60.0
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 # More changes than this in one save: consumers resend the whole state instead.
 MAX_PUSHED_CHANGES = 200
+# Called as hook(sandbox, saved) inside the saving transaction (the REST API's watch log).
+AFTER_SAVE: list = []
 
 
 class SandboxError(ValueError):
@@ -111,6 +113,8 @@ def _finish(loaded: Loaded, wall: datetime) -> Saved:
     sandbox, cluster = loaded.sandbox, loaded.cluster
     cluster.reconcile()
     saved = save_cluster(loaded)
+    for hook in AFTER_SAVE:
+        hook(sandbox, saved)
     sandbox.sim_anchor = cluster.clock.now
     sandbox.wall_anchor = wall
     timer = _plan_timer(sandbox, cluster.next_wakeup(), wall)
@@ -232,6 +236,19 @@ def sandbox_reconcile(*, sandbox_id: int, token: str | None = None) -> str:
     finally:
         sandbox_release(sandbox_id=sandbox_id)
     return "done"
+
+
+def sandbox_heal_timer(*, sandbox_id: int) -> bool:
+    """A watched sandbox whose timer is long overdue lost its task (a killed worker whose
+    message is not back yet): queue it again. Idempotent: a late duplicate is stale or
+    finds nothing to do."""
+    sandbox = Sandbox.objects.filter(pk=sandbox_id).first()
+    if sandbox is None or not sandbox.timer_token or sandbox.timer_due is None:
+        return False
+    if (timezone.now() - sandbox.timer_due).total_seconds() < lease_seconds():
+        return False
+    _enqueue(sandbox.pk, sandbox.timer_token, 0)
+    return True
 
 
 # ---- creating and managing sandboxes -------------------------------------------------------------

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "playground",
     "accounts",
     "lessons",
+    "k8sapi",
 ]
 
 MIDDLEWARE = [
@@ -209,4 +210,11 @@ SANDBOX_RECONCILE_PAUSE = float(os.environ.get("SANDBOX_RECONCILE_PAUSE", "0"))
 # after this many seconds (kombu's Redis transport; its default is one hour).
 CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = int(
     os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")
+)
+# How often a worker sweeps for such messages: every interval x throttle seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = int(
+    os.environ.get("CELERY_UNACKED_RESTORE_INTERVAL", "10")
+)
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = int(
+    os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")
 )

@@ -5,7 +5,7 @@ HTML fragments; a page that connects gets the full state first."""
 import pytest
 
 from playground import sandboxes
-from playground.sandboxes_render import render_full
+from playground.sandboxes_push import render_full
 from tests.live.conftest import client_for
 from tests.live.support import (
     DEPLOYMENT,

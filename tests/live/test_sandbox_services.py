@@ -219,3 +219,14 @@ def test_manage_kubectl_create_flag_makes_the_sandbox():
     out = manage("kubectl", "--sandbox", "fresh", "--create", "--", "get", "ns")
     assert out.splitlines()[0].split() == ["NAME", "STATUS", "AGE"]
     assert Sandbox.objects.filter(name="fresh").exists()
+
+
+def test_a_watched_sandbox_requeues_a_timer_that_is_long_overdue(alice_sandbox, monkeypatch):
+    queued = []
+    monkeypatch.setattr(sandboxes, "_enqueue", lambda *args: queued.append(args))
+    sandboxes.sandbox_apply(sandbox_id=alice_sandbox.pk, manifest=DEPLOYMENT)
+    sandbox = Sandbox.objects.get(pk=alice_sandbox.pk)
+    assert not sandboxes.sandbox_heal_timer(sandbox_id=sandbox.pk)  # not due yet
+    Sandbox.objects.filter(pk=sandbox.pk).update(timer_due=timezone.now() - timedelta(minutes=5))
+    assert sandboxes.sandbox_heal_timer(sandbox_id=sandbox.pk)
+    assert queued == [(sandbox.pk, sandbox.timer_token, 0)]

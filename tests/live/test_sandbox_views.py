@@ -179,3 +179,67 @@ def test_staff_browse_and_reset_sandboxes_in_the_admin(staff, alice_sandbox):
     )
     assert response.status_code == 302
     assert not alice_sandbox.rows.filter(kind="ConfigMap", name="c").exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            [
+                {
+                    "type": "MODIFIED",
+                    "kind": "Pod",
+                    "uid": "u1",
+                    "name": "p",
+                    "node_before": "worker-1",
+                    "node_after": "worker-1",
+                }
+            ],
+            {"pods": {"u1"}, "nodes": set(), "map": False},
+        ),
+        (
+            [
+                {
+                    "type": "MODIFIED",
+                    "kind": "Pod",
+                    "uid": "u1",
+                    "name": "p",
+                    "node_before": "",
+                    "node_after": "worker-2",
+                }
+            ],
+            {"pods": set(), "nodes": {"", "worker-2"}, "map": False},
+        ),
+        (
+            [
+                {
+                    "type": "DELETED",
+                    "kind": "Pod",
+                    "uid": "u1",
+                    "name": "p",
+                    "node_before": "worker-1",
+                    "node_after": None,
+                }
+            ],
+            {"pods": set(), "nodes": {"worker-1"}, "map": False},
+        ),
+        (
+            [
+                {
+                    "type": "ADDED",
+                    "kind": "Node",
+                    "uid": "n",
+                    "name": "worker-3",
+                    "node_before": None,
+                    "node_after": None,
+                }
+            ],
+            {"pods": set(), "nodes": set(), "map": True},
+        ),
+    ],
+)
+def test_a_push_re_renders_only_what_shows_the_change(changes, expected):
+    from playground.sandboxes_push import plan_fragments
+
+    plan = plan_fragments(changes)
+    assert {k: plan[k] for k in expected} == expected

@@ -16,7 +16,12 @@ from tests.support.servers import CeleryWorker, subprocess_env
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-FAST_RETRY = {"CELERY_VISIBILITY_TIMEOUT": "2", "SANDBOX_LEASE_SECONDS": "3"}
+FAST_RETRY = {
+    "CELERY_VISIBILITY_TIMEOUT": "2",
+    "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+    "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+    "SANDBOX_LEASE_SECONDS": "3",
+}
 
 
 def start_worker(**env: str) -> CeleryWorker:
@@ -40,6 +45,16 @@ def all_running(sandbox_id: int, count: int = 3) -> bool:
     return len(pods) == count and all(running(p) for p in pods)
 
 
+def converge_with_a_new_worker(sandbox_id: int) -> None:
+    worker = start_worker()
+    try:
+        wait_for(lambda: all_running(sandbox_id), timeout=40)
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nworker log:\n{worker.tail(40)}") from None
+    finally:
+        worker.stop()
+
+
 def prepare(alice) -> tuple[Sandbox, set[str]]:
     sandbox = sandboxes.sandbox_create(name="lab", owner=alice, seed=5)
     sandboxes.sandbox_clock(sandbox_id=sandbox.pk, action="speed", value="60")
@@ -59,11 +74,7 @@ def test_a_worker_killed_mid_reconcile_is_redelivered_and_converges(alice):
         kill(slow)
     # the dead worker wrote nothing
     assert Sandbox.objects.get(pk=sandbox.pk).resource_version == rv
-    worker = start_worker()
-    try:
-        wait_for(lambda: all_running(sandbox.pk), timeout=40)
-    finally:
-        worker.stop()
+    converge_with_a_new_worker(sandbox.pk)
     assert {p["metadata"]["name"] for p in stored_pods(sandbox.pk)} == names
     assert (
         ObjectRow.objects.filter(sandbox=sandbox, kind="ReplicaSet", namespace="default").count()
@@ -91,10 +102,6 @@ def test_a_write_waiting_on_a_killed_workers_lock_is_kept(alice):
         kill(slow)
     writer.join(timeout=30)
     assert outcome["result"] == ("configmap/keep created\n", True)
-    worker = start_worker()
-    try:
-        wait_for(lambda: all_running(sandbox.pk), timeout=40)
-    finally:
-        worker.stop()
+    converge_with_a_new_worker(sandbox.pk)
     assert {p["metadata"]["name"] for p in stored_pods(sandbox.pk)} == names
     assert ObjectRow.objects.filter(sandbox=sandbox, kind="ConfigMap", name="keep").exists()

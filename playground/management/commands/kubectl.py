@@ -46,9 +46,12 @@ def command_line(words: list[str]) -> str:
 
 
 def _stdin_for(words: list[str]) -> str | None:
-    reads_stdin = any(
-        w == "-" and i > 0 and words[i - 1] in ("-f", "--filename") for i, w in enumerate(words)
-    ) or "--filename=-" in words
+    reads_stdin = (
+        any(
+            w == "-" and i > 0 and words[i - 1] in ("-f", "--filename") for i, w in enumerate(words)
+        )
+        or "--filename=-" in words
+    )
     if reads_stdin and not sys.stdin.isatty():
         return sys.stdin.read()
     return None

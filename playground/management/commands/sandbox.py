@@ -25,9 +25,10 @@ class Command(BaseCommand):
         if not name:
             raise CommandError(f"sandbox {action} needs a NAME")
         if action == "create":
-            if find_sandbox(name) is not None and Sandbox.objects.filter(
-                name=name, owner__isnull=True, visitor=""
-            ).exists():
+            if (
+                find_sandbox(name) is not None
+                and Sandbox.objects.filter(name=name, owner__isnull=True, visitor="").exists()
+            ):
                 raise CommandError(f'sandbox "{name}" already exists')
             try:
                 sandboxes.sandbox_create(name=name, seed=seed)
@@ -49,15 +50,19 @@ class Command(BaseCommand):
         rows = [["ID", "NAME", "OWNER", "OBJECTS", "SIMULATED-TIME", "SPEED", "LAST-SEEN"]]
         query = Sandbox.objects.select_related("owner").order_by("pk")
         for s in query:
-            rows.append([
-                str(s.pk),
-                s.name,
-                s.owner.get_username() if s.owner else ("<visitor>" if s.visitor else "<none>"),
-                str(s.rows.count()),
-                format_time(sandboxes.sim_time(s)),
-                "paused" if s.paused else f"x{s.speed:g}",
-                s.last_seen_at.strftime("%Y-%m-%dT%H:%M:%SZ") if s.last_seen_at else "<never>",
-            ])
+            rows.append(
+                [
+                    str(s.pk),
+                    s.name,
+                    s.owner.get_username() if s.owner else ("<visitor>" if s.visitor else "<none>"),
+                    str(s.rows.count()),
+                    format_time(sandboxes.sim_time(s)),
+                    "paused" if s.paused else f"x{s.speed:g}",
+                    s.last_seen_at.strftime("%Y-%m-%dT%H:%M:%SZ") if s.last_seen_at else "<never>",
+                ]
+            )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         for r in rows:
-            self.stdout.write("   ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+            self.stdout.write(
+                "   ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+            )
