@@ -2,8 +2,10 @@
 
 Models pkg/controller/deployment/deployment_controller.go (syncDeployment), sync.go
 (getNewReplicaSet, scale, cleanupDeployment, calculateStatus, checkPausedConditions),
-progress.go (syncRolloutStatus, requeueStuckDeployment); the rollout strategies live in
-deployment_rollout.py and the arithmetic in deployment_util.py.
+progress.go (requeueStuckDeployment). The pieces live next to it, one per upstream file:
+deployment_newrs.py (getNewReplicaSet), deployment_sync.py (scale, cleanupDeployment),
+deployment_rollout.py (rolling.go, recreate.go, syncRolloutStatus), deployment_conditions.py and
+deployment_util.py (util/deployment_util.go), controller_utils.py (controller_utils.go).
 
 One sync per Deployment and pass, in upstream order: adopt/release ReplicaSets, status only when
 being deleted, paused-condition bookkeeping, `sync` (scaling only) when paused or on a scaling
@@ -13,7 +15,9 @@ upstream. Events (source deployment-controller): ScalingReplicaSet "Scaled up re
 <n>" on creation, "Scaled up|down replica set <rs> to <n> from <m>" afterwards.
 
 Simplified: the deprecated rollbackTo annotation is ignored (kubectl rolls back client-side,
-see deployment_util.rollback_template); a failed sync retries after the workqueue backoff.
+see deployment_util.rollback_template); a failed sync retries after the workqueue backoff, or at
+once when the Deployment or its ReplicaSets change (what an informer event would do). A sync whose
+inputs did not change since a sync that wrote nothing is skipped (memo in cluster.cache).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from .. import labels as labelsel
 from ..errors import ApiError, Conflict
-from ..objects import clone
+from ..objects import clone, parse_time
 from . import deployment_conditions as dc
 from . import deployment_newrs, deployment_sync
 from . import deployment_util as du
@@ -128,8 +132,6 @@ def stuck_check_time(d: dict) -> float | None:
         return None
     if cond["reason"] in (du.TIMED_OUT, du.NEW_RS_AVAILABLE) or dc.deployment_complete(d, status):
         return None
-    from ..objects import parse_time
-
     return parse_time(cond["lastUpdateTime"]) + deadline + 1
 
 

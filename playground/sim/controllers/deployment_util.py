@@ -2,7 +2,7 @@
 
 Pure functions over Deployment / ReplicaSet dicts: revisions and the annotations copied to
 ReplicaSets, maxSurge/maxUnavailable fenceposts, NewRSNewReplicas, proportional scaling
-fractions, conditions, DeploymentComplete/Progressing/TimedOut, and `rollback_template`, the
+fractions (conditions are in deployment_conditions.py), and `rollback_template`, the
 client-side half of `kubectl rollout undo` (staging/src/k8s.io/kubectl/pkg/polymorphichelpers/
 rollback.go) that the console calls.
 
