@@ -199,9 +199,9 @@ def _matches(cluster, params: dict, lang: str) -> tuple[bool, str]:
     for path, expected in params["fields"].items():
         found, actual = read_path(obj, str(path))
         if not compare(found, actual, expected):
-            text = _show(actual) if found else say(lang, "unset")
-            return False, say(lang, "field_wrong", kind=kind, name=name, path=path,
-                              actual=text, expected=describe_expected(expected))
+            key = "field_wrong" if found else "field_unset"
+            return False, say(lang, key, kind=kind, name=name, path=path, actual=_show(actual),
+                              expected=describe_expected(expected))
         shown.append(f"{path}={_show(actual) if found else say(lang, 'unset')}")
     return True, say(lang, "fields_ok", kind=kind, name=name, fields=", ".join(shown))
 

@@ -46,6 +46,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{kind} {name}: {path} is {actual}, expected {expected}.",
         "ko": "{kind} {name}: {path} 값이 {actual}입니다. 기대한 값: {expected}.",
     },
+    "field_unset": {
+        "en": "{kind} {name}: {path} is not set, expected {expected}.",
+        "ko": "{kind} {name}: {path} 값이 설정되어 있지 않습니다. 기대한 값: {expected}.",
+    },
     "unset": {"en": "not set", "ko": "설정되지 않음"},
     # ready pods
     "ready_ok": {

@@ -90,7 +90,7 @@ def test_matches(cluster):
         False, "Deployment web: spec.replicas is 2, expected > 2.")
     assert check(cluster, {"matches": {"kind": "Deployment", "name": "web", "fields": {
         "spec.paused": True}}}, "ko") == (
-        False, "Deployment web: spec.paused 값이 설정되지 않음입니다. 기대한 값: true.")
+        False, "Deployment web: spec.paused 값이 설정되어 있지 않습니다. 기대한 값: true.")
     assert check(cluster, {"matches": {"kind": "Service", "name": "web", "fields": {
         "spec.ports": {"length": 1}, "spec.type": {"in": ["ClusterIP", "NodePort"]},
         "spec.selector": {"contains": "app"}, "spec.externalName": {"exists": False}}}}
