@@ -102,7 +102,10 @@ def test_node_back_within_the_toleration_keeps_its_pods():
     p = pod(c, "solo")
     assert not p["metadata"].get("deletionTimestamp")
     assert condition(p, "Ready")["status"] == "True"
-    assert "TaintManagerEviction" not in reasons(c, "solo")
+    assert ("TaintManagerEviction", "Cancelling deletion of Pod default/solo", 1) in events(
+        c, "solo")
+    assert ("TaintManagerEviction", "Marking for deletion Pod default/solo") not in {
+        (r, m) for r, m, _ in events(c, "solo")}
 
 
 def test_toleration_seconds_decide_when_a_pod_is_evicted():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..kinds.internal import internal_object
 from ..objects import clone, format_time, get_path, is_deleting, parse_time
 from ..scheduling import (
     NOT_READY,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from ..cluster import Cluster
 
 NODE_MONITOR_GRACE_PERIOD = 50.0
+EVICTION_STATE = "taint-eviction"
 NODE_CONTROLLER = "node-controller"
 TAINT_EVICTION = "taint-eviction-controller"
 CONDITION_TYPES = ("MemoryPressure", "DiskPressure", "PIDPressure", "Ready")
@@ -239,9 +241,35 @@ class TaintEvictionController(Controller):
 
     def full_pass(self, cluster: Cluster) -> None:
         now = cluster.clock.now
+        scheduled: dict[str, list[str]] = {}
         for node, pod, when in self._candidates(cluster):
             if when <= now:
                 self.evict(cluster, pod, node)
+            else:
+                meta = pod["metadata"]
+                scheduled[meta["uid"]] = [meta["namespace"], meta["name"]]
+        self.cancel_unscheduled(cluster, scheduled)
+
+    def cancel_unscheduled(self, cluster: Cluster, scheduled: dict[str, list[str]]) -> None:
+        """A taint removed (or tolerated) before its time: the queued eviction is dropped."""
+        state = cluster.store.get("TaintEvictionState", "", EVICTION_STATE)
+        before = (state or {}).get("scheduled") or {}
+        for uid, (ns, name) in before.items():
+            pod = cluster.store.get("Pod", ns, name)
+            if uid in scheduled or pod is None or pod["metadata"].get("uid") != uid or (
+                    is_deleting(pod)):
+                continue
+            cluster.event(pod, "Normal", "TaintManagerEviction",
+                          f"Cancelling deletion of Pod {ns}/{name}", component=self.name)
+            cluster.record(self.name, pod, f"the NoExecute taint on node "
+                           f"{pod['spec'].get('nodeName')} is gone: {name} stays")
+        if scheduled == before:
+            return
+        if state is None:
+            cluster.api.create(internal_object("TaintEvictionState", EVICTION_STATE,
+                                               scheduled=scheduled), actor=self.name)
+        else:
+            cluster.api.update({**clone(state), "scheduled": scheduled}, actor=self.name)
 
     def next_wakeup(self, cluster: Cluster) -> float | None:
         times = [when for _, _, when in self._candidates(cluster)]

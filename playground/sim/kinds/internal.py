@@ -10,8 +10,11 @@
   for everything a real kubelet writes there (restartCount, state timestamps).
 - `PodGCState` (a single object `podgc`): since when PodGC has seen a Node missing (its 40 s
   quarantine before deleting orphaned pods).
+- `TaintEvictionState` (a single object `taint-eviction`): the evictions the taint-eviction
+  controller has scheduled (its timed work queue), so that it can say "Cancelling deletion"
+  when a taint goes away first.
 
-All three are cluster-scoped (a pod's runtime must survive its namespace terminating) and
+All are cluster-scoped (a pod's runtime must survive its namespace terminating) and
 accept any name.
 """
 
@@ -28,7 +31,8 @@ class InternalStrategy(Strategy):
 
 
 for _kind, _plural in (("KubeletState", "kubeletstates"), ("PodRuntime", "podruntimes"),
-                       ("PodGCState", "podgcstates")):
+                       ("PodGCState", "podgcstates"),
+                       ("TaintEvictionState", "taintevictionstates")):
     register(
         ResourceType(_kind, _plural, _kind.lower(), namespaced=False, group="sim.playground",
                      internal=True),
