@@ -12,7 +12,9 @@ from playground.sim.resources import REGISTRY
 from playground.store import load_cluster
 
 
-def object_detail(sandbox: Sandbox, kind: str, namespace: str, name: str) -> dict | None:
+def object_detail(
+    sandbox: Sandbox, kind: str, namespace: str, name: str, *, readonly: bool = True
+) -> dict | None:
     rt = REGISTRY.resolve(kind)
     if rt is None:  # internal kinds are never shown
         return None
@@ -26,7 +28,7 @@ def object_detail(sandbox: Sandbox, kind: str, namespace: str, name: str) -> dic
     target = f"{rt.plural}/{shlex.quote(name)}"
     ns = f" -n {shlex.quote(namespace)}" if rt.namespaced else ""
     return {
-        **base_context(sandbox, True),
+        **base_context(sandbox, readonly),
         "obj": row,
         "yaml": console.run(f"kubectl get {target}{ns} -o yaml").output,
         "describe": console.run(f"kubectl describe {target}{ns}").output,

@@ -158,9 +158,10 @@ def sandbox_page(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 
 @require_GET
 def sandbox_object(request: HttpRequest, sandbox_id: int) -> HttpResponse:
-    sandbox, _ = _viewable(request, sandbox_id)
+    sandbox, drive = _viewable(request, sandbox_id)
     kind, name = request.GET.get("kind", ""), request.GET.get("name", "")
-    detail = object_detail(sandbox, kind, request.GET.get("namespace", ""), name)
+    namespace = request.GET.get("namespace", "")
+    detail = object_detail(sandbox, kind, namespace, name, readonly=not drive)
     if detail is None:
         raise Http404("No such object")
     return render(request, "sandbox/detail.html", detail)

@@ -202,6 +202,7 @@
         { kind: parts[0], namespace: parts[1], name: parts.slice(2).join("/") });
       fetch(url, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
         detail.innerHTML = html; detail.hidden = false;
+        if (window.htmx) window.htmx.process(detail);
         var close = detail.querySelector(".detail-close");
         if (close) close.focus();
       });
@@ -212,6 +213,18 @@
   document.addEventListener("keydown", function (ev) {
     if (ev.key === "Escape" && !detail.hidden) { detail.hidden = true; }
   });
+
+  // hovering a ReplicaSet (or Deployment) outlines the pods it owns
+  function highlight(ev, on) {
+    var link = ev.target.closest && ev.target.closest("[data-detail^='ReplicaSet/']");
+    if (!link) return;
+    var owner = "ReplicaSet/" + link.dataset.detail.split("/").slice(2).join("/");
+    root.querySelectorAll('.pod[data-owner="' + CSS.escape(owner) + '"]').forEach(function (p) {
+      p.classList.toggle("highlight", on);
+    });
+  }
+  root.addEventListener("mouseover", function (ev) { highlight(ev, true); });
+  root.addEventListener("mouseout", function (ev) { highlight(ev, false); });
 
   var tlFilter = document.getElementById("timeline-filter");
   var tlStyle = document.createElement("style");

@@ -243,3 +243,23 @@ def test_a_push_re_renders_only_what_shows_the_change(changes, expected):
 
     plan = plan_fragments(changes)
     assert {k: plan[k] for k in expected} == expected
+
+
+def test_the_pod_drawer_offers_delete_and_the_fault_deletes_it(alice, alice_sandbox):
+    client = client_for(alice)
+    console(client, alice_sandbox, "kubectl run solo --image=nginx")
+    params = {"kind": "Pod", "namespace": "default", "name": "solo"}
+    drawer = client.get(f"/sandboxes/{alice_sandbox.pk}/object", params).content.decode()
+    assert 'id="detail-delete-pod"' in drawer
+    deleted = client.post(
+        f"/sandboxes/{alice_sandbox.pk}/fault",
+        {"action": "delete-pod", "name": "solo", "namespace": "default"},
+    )
+    assert deleted.content.decode() == 'pod "solo" deleted'
+
+
+def test_a_read_only_viewer_gets_no_delete_button(staff, alice_sandbox):
+    console(client_for(alice_sandbox.owner), alice_sandbox, "kubectl run solo --image=nginx")
+    params = {"kind": "Pod", "namespace": "default", "name": "solo"}
+    drawer = client_for(staff).get(f"/sandboxes/{alice_sandbox.pk}/object", params)
+    assert drawer.status_code == 200 and "detail-delete-pod" not in drawer.content.decode()
