@@ -421,3 +421,20 @@ def test_changing_a_pods_image_restarts_the_container_with_the_new_one():
     assert cs["restartCount"] == 1
     assert ("Killing", "Container app definition changed, will be restarted", 1) in events(
         c, "web")
+
+
+def test_kubelet_rejects_a_pinned_pod_that_does_not_fit():
+    c = Cluster.new()
+    make_pod(c, "huge", requests={"cpu": "3"}, nodeName="worker-1")
+    make_pod(c, "picky", nodeName="worker-1", nodeSelector={"disktype": "ssd"})
+    c.reconcile()
+    huge, picky = pod(c, "huge"), pod(c, "picky")
+    assert (huge["status"]["phase"], huge["status"]["reason"]) == ("Failed", "OutOfcpu")
+    assert huge["status"]["message"] == ("Pod was rejected: Node didn't have enough resource: "
+                                         "cpu, requested: 3000, used: 0, capacity: 2000")
+    assert ("OutOfcpu", "Node didn't have enough resource: cpu, requested: 3000, used: 0, "
+            "capacity: 2000", 1) in events(c, "huge")
+    assert picky["status"]["reason"] == "NodeAffinity"
+    assert picky["status"]["message"] == ("Pod was rejected: Predicate NodeAffinity failed: "
+                                          "node(s) didn't match Pod's node affinity/selector")
+    assert idle(c)

@@ -24,6 +24,7 @@ from ..objects import clone, format_time, get_path, parse_time
 from ..scheduling import is_terminal, node_internal_ip
 from . import kubelet_env, pass_memo
 from .base import Controller
+from .kubelet_admission import admission_failure
 from .kubelet_events import field_path as _field_path
 from .kubelet_events import sentence as _sentence
 from .kubelet_runtime import SANDBOX_SECONDS, ContainerRunner
@@ -244,6 +245,8 @@ class NodeSync:
                 return
             rt = {"podUID": uid, "node": self.node_name, "admittedAt": self.now,
                   "sandboxAt": self.now + SANDBOX_SECONDS, "containers": {}}
+            if self.reject(pod):
+                return
         events: list = []
         if pod["metadata"].get("deletionTimestamp"):
             if self.terminate(pod, rt, events):
@@ -256,6 +259,20 @@ class NodeSync:
         self.emit(pod, events)
         rt["podRV"] = pod["metadata"]["resourceVersion"]
         self.save_runtime(rname, stored, rt)
+
+    def reject(self, pod: dict) -> bool:
+        """kubelet.go rejectPod: the pod fails here without ever starting."""
+        failure = admission_failure(self.cluster, self.node, pod)
+        if failure is None:
+            return False
+        reason, message = failure
+        updated = clone(pod)
+        updated["status"].update(phase="Failed", reason=reason,
+                                 message=f"Pod was rejected: {message}")
+        pod = self.cluster.api.update(updated, subresource="status", actor=NAME)
+        self.cluster.event(pod, "Warning", reason, message, component=NAME, host=self.node_name)
+        self.cluster.record(self.actor, pod, f"rejected {pod['metadata']['name']}: {message}")
+        return True
 
     def advance(self, pod: dict, rt: dict, events: list) -> None:
         if self.now < rt["sandboxAt"]:
