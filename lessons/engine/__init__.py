@@ -1,5 +1,15 @@
 """The lesson engine: content loader, check language and runner. Pure Python over
-playground.sim (no Django), so solver tests and Celery tasks can use it directly."""
+playground.sim (no Django), so solver tests and Celery tasks can use it directly.
+
+    course = load_all()                      # {"en": [Lesson, ...], "ko": [...]}, by order
+    lesson = course["ko"][3]                 # Lesson: slug, title, summary, setup, steps ...
+    start_lesson(cluster, lesson)            # the starting state, on a fresh Cluster.new()
+    result = evaluate(cluster, step, history, "ko")   # CheckResult(passed, feedback)
+
+`history` is the list of console command lines the learner ran in this sandbox (what
+`command` checks match). Step.actions are the buttons (Action.command() gives the console
+line and stdin); Step.solution the commands that complete the step (`run_solution`).
+"""
 
 from .checks import CheckResult, CheckSpecError, validate
 from .checks import evaluate as evaluate_check

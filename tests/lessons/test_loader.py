@@ -182,3 +182,16 @@ def test_duplicate_order_and_bad_folder_names(tmp_path):
     assert "order: 1 is also used by" in error_of(tmp_path / "a")
     (tmp_path / "b" / "demo").mkdir(parents=True)
     assert "a lesson folder is named NN-slug" in error_of(tmp_path / "b")
+
+
+def test_the_engine_is_pure_python():
+    """lessons.engine runs in solver tests and Celery workers: no Django, Celery or Redis."""
+    import subprocess
+    import sys
+
+    code = ("import sys, lessons.engine, playground.sim.console; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('django', 'celery', 'channels', 'redis')); print(bad); sys.exit(bool(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], env={"PATH": ""})
+    assert result.returncode == 0, result.stdout + result.stderr
