@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from ..kinds.internal import internal_object
 from ..objects import clone, format_time, get_path, parse_time
 from ..scheduling import is_terminal, node_internal_ip
-from . import kubelet_env, pass_memo
+from . import kubelet_env, kubelet_ipam, pass_memo
 from .base import Controller
 from .kubelet_admission import admission_failure
 from .kubelet_events import field_path as _field_path
@@ -394,34 +394,11 @@ class NodeSync:
             self.cluster.api.update({**stored, "state": rt}, actor=NAME)
 
     def allocate_ip(self, pod: dict) -> str:
-        """host-local IPAM: the next free address after the last one handed out."""
         if get_path(pod, "spec", "hostNetwork"):
             return node_internal_ip(self.node)
-        cidr = get_path(self.node, "spec", "podCIDR", default="10.244.0.0/24")
-        prefix = cidr.split("/")[0].rsplit(".", 1)[0]
         if self.used_ips is None:
-            self.used_ips = self.ips_in_use(prefix)
-        used = self.used_ips
-        state = self.mutable_state()
-        last = int(state.get("ipamLast", 1))
-        for step in range(1, 254):
-            host = (last - 2 + step) % 253 + 2
-            if f"{prefix}.{host}" not in used:
-                state["ipamLast"] = host
-                used.add(f"{prefix}.{host}")
-                return f"{prefix}.{host}"
-        return ""  # the /24 is full: no IP (the real CNI fails the sandbox)
-
-    def ips_in_use(self, prefix: str) -> set[str]:
-        used = set()
-        for rt in self.cluster.store.list("PodRuntime"):
-            st = rt["state"]
-            if st.get("node") == self.node_name and st.get("podIP", "").startswith(prefix + "."):
-                ns, _, name = rt["metadata"]["name"].partition("/")
-                pod = self.cluster.store.get("Pod", ns, name)
-                if pod is not None and not is_terminal(pod):
-                    used.add(st["podIP"])
-        return used
+            self.used_ips = kubelet_ipam.ips_in_use(self.cluster, self.node)
+        return kubelet_ipam.next_ip(self.node, self.mutable_state(), self.used_ips)
 
 
 CONTROLLERS = [Kubelet]
