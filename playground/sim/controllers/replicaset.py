@@ -178,8 +178,12 @@ def claim_pods(cluster: Cluster, rs: dict, selector, index: PodIndex) -> list[di
     uid, ns = rs["metadata"]["uid"], rs["metadata"].get("namespace", "")
     facts = PodFacts.of(cluster, rs, selector)
     claimed = []
+    memo, compute = facts.pods, facts.get
     for pod in index.owned_by(uid):
-        active, matches = facts.get(pod)[:2]
+        meta = pod["metadata"]
+        found = memo.get(meta.get("uid"))  # inlined facts.get: this loop is the hot path
+        facts_of = found[1] if found and found[0] == meta.get("resourceVersion") else compute(pod)
+        active, matches = facts_of[0], facts_of[1]
         if active and matches:
             claimed.append(pod)  # already ours and still matching: nothing to claim
         elif active:
@@ -216,7 +220,7 @@ class PodFacts:
 
     def get(self, pod: dict) -> tuple[bool, bool, bool, bool, float | None]:
         meta = pod["metadata"]
-        key, rv = meta.get("uid", meta["name"]), meta.get("resourceVersion")
+        key, rv = meta.get("uid"), meta.get("resourceVersion")
         found = self.pods.get(key)
         if found is not None and found[0] == rv:
             return found[1]
@@ -408,8 +412,12 @@ def calculate_counts(cluster: Cluster, rs: dict, pods: list[dict]) -> tuple[int,
     min_ready = int(get_path(rs, "spec", "minReadySeconds", default=0))
     facts = PodFacts.of(cluster, rs, compiled_selector(get_path(rs, "spec", "selector")))
     fully = ready = available = 0
+    memo, compute = facts.pods, facts.get
     for pod in pods:
-        _, _, labeled, is_ready, since = facts.get(pod)
+        meta = pod["metadata"]
+        found = memo.get(meta.get("uid"))
+        facts_of = found[1] if found and found[0] == meta.get("resourceVersion") else compute(pod)
+        _, _, labeled, is_ready, since = facts_of
         fully += labeled
         if is_ready:
             ready += 1
