@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 
+from .. import limits
 from ..errors import ApiError, NotFound
 from ..objects import clone
 from .common import CommandError, Flag, error_text, parse_flags, qualified
@@ -73,7 +74,7 @@ def apply(ctx: CommandContext, args: list[str]) -> ConsoleResult:
         raise CommandError("error: Unexpected args: " + _go_list(opts.args) +
                            "\nSee 'kubectl apply -h' for help and examples")
     dry_run = _dry_run(opts["dry-run"])
-    for manifest in read_stdin(ctx.stdin, opts, "apply"):
+    for manifest in read_stdin(ctx.stdin, opts, "apply", limits.get(ctx.cluster)):
         try:
             _apply_one(ctx, manifest, dry_run, opts["output"])
         except ApiError as exc:
@@ -176,7 +177,7 @@ CREATE_FILE_FLAGS = (
 def create_from_file(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     opts = parse_flags("create", args, CREATE_FILE_FLAGS)
     dry_run = _dry_run(opts["dry-run"])
-    for m in read_stdin(ctx.stdin, opts, "create"):
+    for m in read_stdin(ctx.stdin, opts, "create", limits.get(ctx.cluster)):
         obj = with_last_applied(m.obj) if opts["save-config"] else m.obj
         try:
             result = obj if dry_run == "client" else ctx.cluster.api.create(

@@ -10,6 +10,7 @@ finish (kubectl's --wait): the object stays Terminating while the simulated cloc
 
 from __future__ import annotations
 
+from .. import limits
 from ..errors import ApiError
 from .common import (
     CommandError,
@@ -121,7 +122,7 @@ def _targets(ctx: CommandContext, opts: Parsed) -> list:
     if opts["filename"]:
         return [(m.rt, m.obj["metadata"].get("name", ""),
                  m.obj["metadata"].get("namespace") if m.rt.namespaced else None)
-                for m in read_stdin(ctx.stdin, opts, "delete")]
+                for m in read_stdin(ctx.stdin, opts, "delete", limits.get(ctx.cluster))]
     if not opts.args:
         raise CommandError(NO_RESOURCES)
     if "/" in opts.args[0]:

@@ -9,8 +9,7 @@ scaled`, `... image updated` (nothing when the image was already set), `pod/x la
 
 from __future__ import annotations
 
-import yaml
-
+from .. import limits, yamlsafe
 from ..errors import ApiError
 from ..objects import clone, get_path
 from .common import (
@@ -231,8 +230,8 @@ def patch(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     if not opts["patch"]:
         raise CommandError('error: required flag(s) "patch" not set')
     try:
-        body = yaml.safe_load(opts["patch"])
-    except yaml.YAMLError:
+        body = yamlsafe.load(opts["patch"], limits.get(ctx.cluster))
+    except yamlsafe.YAMLError:
         body = None
     if body is None:
         raise CommandError(f"error: unable to parse \"{opts['patch']}\": yaml: did not find "

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
-
+from .. import yamlsafe
+from ..limits import DEFAULTS, Limits
 from ..resources import REGISTRY, ResourceType
 from .common import CommandError, Parsed
 
@@ -24,23 +24,25 @@ class Manifest:
     rt: ResourceType
 
 
-def read_stdin(ctx_stdin: str | None, opts: Parsed, command: str) -> list[Manifest]:
+def read_stdin(ctx_stdin: str | None, opts: Parsed, command: str,
+               caps: Limits = DEFAULTS) -> list[Manifest]:
     files = opts["filename"] or []
     if not files:
         raise CommandError("error: must specify one of -f and -k")
     for name in files:
         if name != "-":
             raise CommandError(f'error: the path "{name}" does not exist')
-    docs = parse_documents(ctx_stdin or "")
+    docs = parse_documents(ctx_stdin or "", caps)
     if not docs:
         raise CommandError(f"error: no objects passed to {command}")
     return [_checked(doc, opts) for doc in docs]
 
 
-def parse_documents(text: str) -> list[dict]:
+def parse_documents(text: str, caps: Limits = DEFAULTS) -> list[dict]:
+    """Safe YAML (yamlsafe.py: no language tags, caps on size, depth, documents, aliases)."""
     try:
-        loaded = list(yaml.safe_load_all(text))
-    except yaml.YAMLError as exc:
+        loaded = yamlsafe.load_all(text, caps)
+    except yamlsafe.YAMLError as exc:
         raise CommandError(f"error: error parsing {SOURCE}: {_yaml_error(exc)}") from None
     docs: list[dict] = []
     for doc in loaded:
@@ -68,11 +70,10 @@ def _go_type(value) -> str:
     return "number"
 
 
-def _yaml_error(exc: yaml.YAMLError) -> str:
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    line = f"line {mark.line + 1}: " if mark is not None else ""
-    return f"error converting YAML to JSON: yaml: {line}{problem}"
+def _yaml_error(exc: yamlsafe.YAMLError) -> str:
+    if exc.message.startswith(("yaml:", "json:")):
+        return f"error converting YAML to JSON: {exc.message}"
+    return exc.message
 
 
 def _checked(doc: dict, opts: Parsed) -> Manifest:

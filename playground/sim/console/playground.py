@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from importlib import import_module
 
+from .. import limits
 from ..clock import parse_duration
 from ..cluster import SETTLE_LIMIT
 from .registry import CommandContext, CommandError, ConsoleResult, playground_command
@@ -64,6 +65,11 @@ def _advance(ctx: CommandContext, text: str) -> ConsoleResult:
     except ValueError:
         raise CommandError(f'error: invalid duration "{text}" (use e.g. 30s, 5m, 1h30m)') from None
     cluster = ctx.cluster
+    cap = limits.get(cluster).max_advance_seconds
+    if not seconds <= cap:  # also catches NaN
+        ctx.out(f"warning: clock advance is limited to {_duration(cap)} per command in this "
+                f"playground; advancing {_duration(cap)} instead of {text}")
+        seconds = cap
     before = _writes(cluster)
     cluster.advance(seconds)
     changes = _writes(cluster) - before

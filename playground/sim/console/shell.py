@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from .. import errors
+from .. import errors, limits
 from .common import error_text
 from .filters import apply_filter
 from .help import help_text
@@ -35,6 +35,9 @@ class Console:
     # ---- one command -----------------------------------------------------------------------
 
     def run(self, line: str, stdin: str | None = None) -> ConsoleResult:
+        refusal = _over_limits(self.cluster, line, stdin)
+        if refusal:
+            return ConsoleResult(refusal + "\n", False)
         first, _, rest = line.partition("\n")
         while first.endswith("\\") and rest:
             more, _, rest = rest.partition("\n")
@@ -117,6 +120,21 @@ class Console:
             out.append(f"$ {line.strip()}\n")
             out.append(self.run(line, stdin=stdin).output)
         return "".join(out)
+
+
+def _over_limits(cluster, line: str, stdin: str | None) -> str | None:
+    """The sandbox's caps (limits.py) on one command line and the manifest it carries."""
+    caps = limits.get(cluster)
+    first, _, body = line.partition("\n")
+    if len(first) > caps.max_console_line:
+        return (f"error: the command line is {len(first)} characters long; this playground "
+                f"accepts at most {caps.max_console_line}")
+    size = len(body.encode("utf-8", "surrogatepass")) + len(
+        (stdin or "").encode("utf-8", "surrogatepass"))
+    if size > caps.max_manifest_bytes:
+        return (f"error: the input is {size} bytes; this playground accepts at most "
+                f"{caps.max_manifest_bytes}")
+    return None
 
 
 def _split_words(line: str) -> list[str]:
