@@ -14,7 +14,8 @@ def pod_manifest(name: str, image: str = "nginx:1.25", *, command=None, args=Non
         c["args"] = args
     if requests:
         c["resources"] = {"requests": requests}
-    for key in ("readinessProbe", "livenessProbe", "ports", "env", "imagePullPolicy"):
+    for key in ("readinessProbe", "livenessProbe", "startupProbe", "ports", "env",
+                "imagePullPolicy"):
         if key in spec:
             c[key] = spec.pop(key)
     return {"apiVersion": "v1", "kind": "Pod",

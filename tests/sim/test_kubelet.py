@@ -438,3 +438,21 @@ def test_kubelet_rejects_a_pinned_pod_that_does_not_fit():
     assert picky["status"]["message"] == ("Pod was rejected: Predicate NodeAffinity failed: "
                                           "node(s) didn't match Pod's node affinity/selector")
     assert idle(c)
+
+
+def test_startup_probe_gates_readiness_and_kills_a_container_that_never_starts():
+    c = Cluster.new()
+    slow = {"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 20, "periodSeconds": 5,
+            "failureThreshold": 30}
+    make_pod(c, "slow", startupProbe=slow, readinessProbe={"httpGet": {"path": "/", "port": 80}})
+    never = {"tcpSocket": {"port": 9999}, "periodSeconds": 5, "failureThreshold": 3}
+    make_pod(c, "never", startupProbe=never)
+    c.advance(15)
+    cs = pod(c, "slow")["status"]["containerStatuses"][0]
+    assert cs["state"].get("running") and cs["started"] is False and cs["ready"] is False
+    c.advance(20)
+    cs = pod(c, "slow")["status"]["containerStatuses"][0]
+    assert cs["started"] is True and cs["ready"] is True
+    assert ("Killing", "Container app failed startup probe, will be restarted") in {
+        (r, m) for r, m, _ in events(c, "never")}
+    assert pod(c, "never")["status"]["containerStatuses"][0]["restartCount"] >= 1

@@ -27,22 +27,51 @@ MAX_PROBES = 2000
 
 
 def plan(container: dict, prog: Program, pod: dict, start: float) -> dict:
-    out: dict = {"flips": [], "events": [], "kill": None}
+    out: dict = {"flips": [], "events": [], "kill": None, "killProbe": None, "started": start}
+    startup = container.get("startupProbe")
+    after = 0.0
+    if startup:  # the other probes wait until the startup probe has succeeded once
+        done = _plan_startup(startup, container, prog, pod, start, out)
+        if done is None:
+            out["started"] = None
+            out["events"].sort()
+            return out
+        after = done
+        out["started"] = start + done
     readiness, liveness = container.get("readinessProbe"), container.get("livenessProbe")
     if readiness:
-        _plan_readiness(readiness, container, prog, pod, start, out)
+        _plan_readiness(readiness, container, prog, pod, start, out, after)
     else:
-        out["flips"].append([start, True])
+        out["flips"].append([start + after, True])
     if liveness:
-        _plan_liveness(liveness, container, prog, pod, start, out)
+        _plan_liveness(liveness, container, prog, pod, start, out, after)
     out["events"].sort()
     return out
 
 
-def _times(probe: dict, prog: Program, horizon_after: float = 0.0):
+def _plan_startup(probe: dict, container: dict, prog: Program, pod: dict, start: float,
+                  out: dict) -> float | None:
+    """Offset of the first success, or None (killed after failureThreshold failures)."""
+    fail_needed = int(probe.get("failureThreshold") or 3)
+    horizon = fail_needed * float(probe.get("periodSeconds") or 10)
+    for streak, t in enumerate(_times(probe, prog, horizon_after=horizon), start=1):
+        ok, detail = result(probe, container, prog, pod, t)
+        if ok:
+            return t
+        if streak == 1:
+            out["events"].append([start + t, f"Startup probe failed: {detail}"])
+        if streak >= fail_needed:
+            out["kill"], out["killProbe"] = start + t, "startup"
+            return None
+    return None
+
+
+def _times(probe: dict, prog: Program, horizon_after: float = 0.0, after: float = 0.0):
     delay = float(probe.get("initialDelaySeconds") or 0)
     first = delay if delay > 0 else 1.0
     period = float(probe.get("periodSeconds") or 10)
+    if after > first:  # the first tick once the startup probe has passed
+        first += -(-(after - first) // period) * period
     last_change = max([t for t, _, _ in prog.files] or [0.0])
     limit = max(first, last_change) + (int(probe.get("failureThreshold") or 3) + 2) * period
     for k in range(MAX_PROBES):
@@ -53,11 +82,11 @@ def _times(probe: dict, prog: Program, horizon_after: float = 0.0):
 
 
 def _plan_readiness(probe: dict, container: dict, prog: Program, pod: dict, start: float,
-                    out: dict) -> None:
+                    out: dict, after: float = 0.0) -> None:
     ok_needed = int(probe.get("successThreshold") or 1)
     fail_needed = int(probe.get("failureThreshold") or 3)
     ready, streak_ok, streak_fail = False, 0, 0
-    for t in _times(probe, prog):
+    for t in _times(probe, prog, after=after):
         ok, detail = result(probe, container, prog, pod, t)
         streak_ok, streak_fail = (streak_ok + 1, 0) if ok else (0, streak_fail + 1)
         if not ok and streak_fail == 1:
@@ -71,16 +100,16 @@ def _plan_readiness(probe: dict, container: dict, prog: Program, pod: dict, star
 
 
 def _plan_liveness(probe: dict, container: dict, prog: Program, pod: dict, start: float,
-                   out: dict) -> None:
+                   out: dict, after: float = 0.0) -> None:
     fail_needed = int(probe.get("failureThreshold") or 3)
     streak = 0
-    for t in _times(probe, prog):
+    for t in _times(probe, prog, after=after):
         ok, detail = result(probe, container, prog, pod, t)
         streak = 0 if ok else streak + 1
         if streak == 1:
             out["events"].append([start + t, f"Liveness probe failed: {detail}"])
         if streak >= fail_needed:
-            out["kill"] = start + t
+            out["kill"], out["killProbe"] = start + t, "liveness"
             return
 
 

@@ -111,6 +111,8 @@ class ContainerRunner:
             probes = r.get("probes") or {}
             times += [f[0] for f in probes.get("flips", [])[r.get("flipIdx", 0):][:1]]
             times += [e[0] for e in probes.get("events", [])[r.get("eventIdx", 0):][:1]]
+            if not r.get("startupDone", True):
+                times.append(probes.get("started"))
             times = [t for t in times if t is not None]
             return min(times) if times else None
         if stage == "pull-failed" and not r.get("shownBackoff"):
@@ -260,10 +262,12 @@ class ContainerRunner:
     def _plan_probes(self, now: float, prog: Program) -> None:
         r = self.rec
         probes = kubelet_probes.plan(self.c, prog, self.pod, now)
-        r.update(probes=probes, flipIdx=0, eventIdx=0)
+        r.update(probes=probes, flipIdx=0, eventIdx=0,
+                 startupDone=probes["started"] is not None and probes["started"] <= now)
         kill = probes["kill"]
         if kill is not None and (r.get("exitAt") is None or kill < r["exitAt"]):
-            r.update(exitAt=kill, exitCode=r.get("sigtermCode", 137), exitReason="liveness")
+            r.update(exitAt=kill, exitCode=r.get("sigtermCode", 137),
+                     exitReason=probes["killProbe"])
 
     def _on_running(self, now: float) -> bool:
         r = self.rec
@@ -281,10 +285,15 @@ class ContainerRunner:
             r["ready"] = flips[r["flipIdx"]][1]
             r["flipIdx"] += 1
             changed = True
+        started = probes.get("started")
+        if not r.get("startupDone", True) and started is not None and now >= started and (
+                exit_at is None or started < exit_at):
+            r["startupDone"] = True
+            changed = True
         if exit_at is not None and now >= exit_at:
-            if r.get("exitReason") == "liveness":
-                self.events.append(("Normal", "Killing", f"Container {self.name} failed liveness "
-                                    "probe, will be restarted", self.name))
+            if r.get("exitReason") in ("liveness", "startup"):
+                self.events.append(("Normal", "Killing", f"Container {self.name} failed "
+                                    f"{r['exitReason']} probe, will be restarted", self.name))
             r.update(stage="exited", ready=False, syncAt=exit_at + PLEG_SECONDS)
             code = int(r.get("exitCode") or 0)
             self.events.append(("", "Exited", f"container {self.name} exited with code {code} "

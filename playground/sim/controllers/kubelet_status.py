@@ -51,8 +51,8 @@ def container_status(pod: dict, container: dict, rec: dict | None, *,
     last = rec.get("last")
     if stage == "running":
         status.update(containerID=container_id(pod, name, starts), ready=bool(rec.get("ready")),
-                      started=True, state={"running": {"startedAt": format_time(
-                          rec["startedAt"])}})
+                      started=bool(rec.get("startupDone", True)),
+                      state={"running": {"startedAt": format_time(rec["startedAt"])}})
         if last:
             status["lastState"] = {"terminated": _terminated(pod, name, last, starts - 1)}
     elif stage in ("exited", "done"):
