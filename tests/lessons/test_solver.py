@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from lessons.engine import load_all, run_solution, start_lesson
+from lessons.engine import load_all, run_command, run_solution, start_lesson
 from lessons.engine.runner import evaluate
 from playground.sim.cluster import Cluster
 
@@ -70,4 +70,20 @@ def test_korean_lessons_are_translated():
             assert s_en.explanation != s_ko.explanation, s_ko.path
             assert any("\uac00" <= ch <= "\ud7a3" for ch in s_ko.body), s_ko.path
             assert s_ko.check == s_en.check and s_ko.solution == s_en.solution
+            assert s_ko.actions == s_en.actions, s_ko.path
             assert len(s_ko.hints) == len(s_en.hints), s_ko.path
+
+
+@pytest.mark.parametrize(("lang", "lesson"), CASES, ids=IDS)
+def test_pressing_the_step_buttons_completes_each_step(lang, lesson):
+    """What the browser test does: the step text's own "run in console" and "apply" buttons,
+    pressed in order, reach every step's goal."""
+    cluster = Cluster.new()
+    start_lesson(cluster, lesson)
+    history: list[str] = []
+    for step in lesson.steps:
+        for action in step.actions:
+            line, stdin = action.command()
+            run_command(cluster, line, history, stdin=stdin)
+        result = evaluate(cluster, step, history, lang)
+        assert result.passed, f"{lesson.slug}/{step.slug} ({lang}): {result.feedback}"
