@@ -1,0 +1,189 @@
+"""The door: `/k8s/<secret>/<kubernetes path>`. Resolves the secret to exactly one sandbox
+(401 Status otherwise), routes discovery, OpenAPI, resources, watches and pod logs.
+One async view, so watches and `logs -f` stream without holding a worker thread; the
+database work runs in sync_to_async."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import parse_qsl
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from k8sapi import access, discovery, rest, schemas, watch
+from k8sapi.errors import NoResource, Unauthorized
+from playground.sim.errors import ApiError, BadRequest
+
+ROOTS = {"api", "apis", "version", "openapi", "healthz", "livez", "readyz"}
+
+
+def status_response(err: ApiError) -> HttpResponse:
+    return HttpResponse(json.dumps(err.status()), status=err.code, content_type="application/json")
+
+
+def json_response(body, status: int = 200, warnings: list[str] | None = None) -> HttpResponse:
+    data = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":"))
+    response = HttpResponse(data, status=status, content_type="application/json")
+    for i, text in enumerate(warnings or []):
+        # Django keeps one value per header name: several warnings share one header line
+        response.headers["Warning"] = (
+            (response.headers.get("Warning") + ", ") if i else ""
+        ) + f'299 - "{text}"'
+    return response
+
+
+def _bearer(request: HttpRequest) -> str:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.startswith("Bearer ") else ""
+
+
+@sync_to_async
+def _authenticate(request: HttpRequest, rest_path: str) -> tuple[int, str, str] | None:
+    """(sandbox id, API path, URL prefix) or None."""
+    first, _, remainder = rest_path.partition("/")
+    if request.is_secure() and first in ROOTS and _bearer(request):
+        sandbox_id = access.sandbox_for(_bearer(request))
+        return (sandbox_id, rest_path, "/k8s") if sandbox_id else None
+    sandbox_id = access.sandbox_for(first)
+    if sandbox_id is None:
+        return None
+    return sandbox_id, remainder, f"/k8s/{first}"
+
+
+@csrf_exempt
+async def door(request: HttpRequest, rest_path: str = "") -> HttpResponse:
+    found = await _authenticate(request, rest_path)
+    if found is None:
+        return status_response(Unauthorized())
+    sandbox_id, path, prefix = found
+    try:
+        return await _route(request, sandbox_id, path.strip("/"), prefix)
+    except ApiError as err:
+        return status_response(err)
+
+
+async def _route(request: HttpRequest, sandbox_id: int, path: str, prefix: str) -> HttpResponse:
+    parts = path.split("/") if path else []
+    if not parts:
+        return json_response({"paths": ["/api", "/api/v1", "/apis", "/openapi/v3", "/version"]})
+    if parts == ["version"]:
+        return json_response(discovery.VERSION)
+    if parts[0] in ("healthz", "livez", "readyz"):
+        return HttpResponse("ok", content_type="text/plain")
+    if parts[0] == "openapi":
+        return _openapi(parts[1:], prefix)
+    if parts == ["api"]:
+        return json_response(discovery.api_versions())
+    if parts == ["apis"]:
+        return json_response(discovery.api_group_list())
+    if parts[0] == "api" and len(parts) >= 2:
+        group_version, rest_parts = parts[1], parts[2:]
+    elif parts[0] == "apis" and len(parts) == 2:
+        group = discovery.api_group(parts[1])
+        if group is None:
+            raise NoResource()
+        return json_response(group)
+    elif parts[0] == "apis" and len(parts) >= 3:
+        group_version, rest_parts = f"{parts[1]}/{parts[2]}", parts[3:]
+    else:
+        raise NoResource()
+    if not rest_parts:
+        doc = discovery.resource_list(group_version)
+        if doc is None:
+            raise NoResource()
+        return json_response(doc)
+    return await _resource(request, sandbox_id, group_version, rest_parts)
+
+
+def _openapi(parts: list[str], prefix: str) -> HttpResponse:
+    if not parts or parts[0] != "v3":
+        raise NoResource()
+    gvs = discovery.group_versions()
+    if len(parts) == 1:
+        paths = {}
+        for gv in gvs:
+            key = f"api/{gv}" if "/" not in gv else f"apis/{gv}"
+            digest = schemas.document_hash(schemas.group_version_document(gv, tuple(gvs[gv])))
+            paths[key] = {"serverRelativeURL": f"{prefix}/openapi/v3/{key}?hash={digest}"}
+        return json_response({"paths": paths})
+    gv = "/".join(parts[2:]) if parts[1] == "apis" else "/".join(parts[2:])
+    if parts[1] not in ("api", "apis") or gv not in gvs:
+        raise NoResource()
+    return json_response(schemas.group_version_document(gv, tuple(gvs[gv])))
+
+
+def _split(rest_parts: list[str]) -> tuple[str | None, list[str]]:
+    """namespaces/NS/plural/... -> (NS, [plural, ...]); else (None, rest_parts)."""
+    if (
+        rest_parts[0] == "namespaces"
+        and len(rest_parts) >= 3
+        and rest_parts[2]
+        not in (
+            "status",
+            "finalize",
+        )
+    ):
+        return rest_parts[1], rest_parts[2:]
+    return None, rest_parts
+
+
+async def _resource(
+    request: HttpRequest, sandbox_id: int, group_version: str, rest_parts: list[str]
+) -> HttpResponse:
+    namespace, parts = _split(rest_parts)
+    if group_version == "authorization.k8s.io/v1" and parts[0] == "selfsubjectaccessreviews":
+        return await sync_to_async(_access_review)(request)
+    rt = discovery.find(group_version, parts[0])
+    if rt is None or len(parts) > 3:
+        raise NoResource()
+    if namespace is not None and not rt.namespaced:
+        raise NoResource()
+    name = parts[1] if len(parts) >= 2 else None
+    sub = parts[2] if len(parts) == 3 else None
+    if sub is not None and sub not in rt.subresources and sub not in ("log", "exec", "attach"):
+        raise NoResource()
+    query = dict(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True))
+    body = None
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        body = rest.parse_body(
+            request.body, request.content_type or request.headers.get("Content-Type", "")
+        )
+    call = rest.Call(
+        rt=rt,
+        method=request.method,
+        namespace=namespace,
+        name=name,
+        subresource=sub,
+        query=query,
+        accept=request.headers.get("Accept", ""),
+        content_type=request.headers.get("Content-Type", ""),
+        body=body,
+    )
+    if request.method == "GET" and sub == "log":
+        return await watch.logs(sandbox_id, call)
+    if sub in ("exec", "attach"):
+        raise BadRequest("Upgrade request required")
+    if request.method == "GET" and query.get("watch") in ("1", "true"):
+        return await watch.stream(sandbox_id, call)
+    if request.method == "GET" and name and query.get("watch") in ("1", "true"):
+        return await watch.stream(sandbox_id, call)
+    answer = await sync_to_async(rest.handle)(sandbox_id, call)
+    return json_response(answer.body, answer.status, answer.warnings)
+
+
+def _access_review(request: HttpRequest) -> HttpResponse:
+    """`kubectl auth can-i`: the learner is cluster-admin of their own sandbox."""
+    review = rest.parse_body(request.body, request.headers.get("Content-Type", "")) or {}
+    if request.method != "POST":
+        raise NoResource()
+    review = dict(review)
+    review.setdefault("apiVersion", "authorization.k8s.io/v1")
+    review.setdefault("kind", "SelfSubjectAccessReview")
+    review.setdefault("metadata", {})
+    review["status"] = {"allowed": True, "reason": "the learner is cluster-admin of their sandbox"}
+    return json_response(review, 201)
+
+
+__all__ = ["door", "StreamingHttpResponse"]
