@@ -4,15 +4,18 @@ Models pkg/kubelet (kubelet.go syncPod, pod_workers.go, kubelet_pods.go, status 
 kubelet_node_status.go): for each pod bound to a node whose kubelet runs, create the sandbox
 (pod IP from the node's /24 by host-local IPAM: sequential from .2, wrapping round and reusing
 freed addresses only then), pull images (kubelet_runtime), start containers, report status
-(kubelet_status) and the kubelet's events; on deletion send SIGTERM ("Killing"), wait for the
-grace period while containers run, then remove the pod (grace 0, as the status manager does).
+(kubelet_status) and the kubelet's events; init containers first, in order; on deletion send
+SIGTERM ("Killing"), wait for the grace period while containers run, then remove the pod
+(grace 0, as the status manager does). Pods bound by `spec.nodeName` that cannot run here are
+rejected (kubelet_admission). Static pods' mirror pods are recreated when deleted.
 The node side: a running kubelet posts Ready=True (event NodeReady when it comes back) and
 reports NodeSchedulable / NodeNotSchedulable when the node is uncordoned / cordoned.
 
 Simplified: containers keep running until the grace period ends whatever their SIGTERM
-handling; no init containers; Lease renewals are not written (the node lifecycle controller
-derives the last heartbeat from the KubeletState internal object); a stopped kubelet freezes
-its pods as they were, and resumes them when started again.
+handling (nginx would exit at once); no sidecar (restartable init) or ephemeral containers;
+Lease renewals are not written (the node lifecycle controller derives the last heartbeat from
+the KubeletState internal object); a stopped kubelet freezes its pods as they were, and
+resumes them when started again (no container restarts, as after a network cut).
 """
 
 from __future__ import annotations
