@@ -62,10 +62,8 @@ def record_event(
         event = {
             "apiVersion": "v1",
             "kind": "Event",
-            "metadata": {
-                "name": f"{obj['metadata']['name']}.{int(now * 1e9):x}",
-                "namespace": namespace,
-            },
+            "metadata": {"name": _event_name(cluster, namespace, obj["metadata"]["name"], now),
+                         "namespace": namespace},
             "involvedObject": involved_object(obj, field_path),
             "reason": reason,
             "message": message,
@@ -78,11 +76,22 @@ def record_event(
             "reportingComponent": component,
             "reportingInstance": host or "",
         }
-        while cluster.store.get("Event", namespace, event["metadata"]["name"]) is not None:
-            event["metadata"]["name"] += "0"
         return _remember(cluster, cluster.api.create(event, actor=component))
     except ApiError:
         return None
+
+
+def _event_name(cluster: Cluster, namespace: str, name: str, now: float) -> str:
+    """`<object>.<UnixNano hex>` like the real recorder; events at the same simulated instant
+    take the next nanoseconds (the real clock never repeats), so names stay unique and short."""
+    nanos = int(now * 1e9)
+    last = cluster.cache.setdefault("event-names", {})
+    key = (namespace, name)
+    nanos = max(nanos, last.get(key, -1) + 1)
+    while cluster.store.get("Event", namespace, f"{name}.{nanos:x}") is not None:
+        nanos += 1
+    last[key] = nanos
+    return f"{name}.{nanos:x}"
 
 
 def _key_of(ev: dict) -> tuple:

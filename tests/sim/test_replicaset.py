@@ -8,6 +8,7 @@ from tests.sim.workload_helpers import (
     finish_terminating,
     make_ready,
     pods,
+    ready_all,
     replicaset,
     workload_cluster,
 )
@@ -336,3 +337,29 @@ def test_backoff_memory_of_a_deleted_replicaset_is_dropped():
     c.reconcile()
     assert rs["metadata"]["uid"] not in items
     assert c.next_wakeup() is None
+
+
+def test_a_thousand_replicas_in_two_bursts_then_a_quiet_pass():
+    c = workload_cluster()
+    c.api.create(replicaset("big", 1000))
+    c.reconcile()
+    assert len(pods(c, "big")) == 1000
+    assert len(events(c, "SuccessfulCreate")) == 1000
+    ready_all(c, "big")
+    c.reconcile()
+    assert c.api.get("rs", "big")["status"]["availableReplicas"] == 1000
+    before = c.store.meta["resourceVersion"]
+    c.reconcile()
+    assert c.store.meta["resourceVersion"] == before
+
+
+def test_pods_loaded_without_change_records_are_seen():
+    c = workload_cluster()
+    c.api.create(replicaset("web", 2))
+    c.reconcile()
+    extra = dict(pods(c, "web")[0])
+    extra["metadata"] = {**extra["metadata"], "name": "web-loaded", "uid": "loaded-uid"}
+    c.store.load([extra])  # e.g. a persistent store filling in a snapshot
+    c.reconcile()
+    assert len(pods(c, "web")) == 2
+    assert len(events(c, "SuccessfulDelete")) == 1

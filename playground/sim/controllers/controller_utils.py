@@ -248,7 +248,9 @@ class PodIndex:
         # a rebuild stamps every group with the current resourceVersion, newer than any stamp
         # handed out before, so memos taken against an older index never match by accident
         built = int(store.meta.get("resourceVersion", 0))
-        for pod in store.list("Pod"):
+        pods = store.list("Pod")
+        self.count = len(pods)
+        for pod in pods:
             self._add(pod, built)
         self.position = len(self.changes)
 
@@ -264,8 +266,11 @@ class PodIndex:
         ):
             index = cls(store)
             cluster.cache[cls.CACHE_KEY] = index
-        else:
-            index.catch_up()
+            return index
+        index.catch_up()
+        if index.count != len(store.list("Pod")):  # objects loaded without a change record
+            index = cls(store)
+            cluster.cache[cls.CACHE_KEY] = index
         return index
 
     def catch_up(self) -> None:
@@ -276,6 +281,10 @@ class PodIndex:
                 continue
             key = (change.namespace, change.name)
             self._remove(key, change.resource_version)
+            if change.type == "ADDED":
+                self.count += 1
+            elif change.type == "DELETED":
+                self.count -= 1
             if change.type != "DELETED":
                 self._add(change.object, change.resource_version)
         self.position = len(changes)
