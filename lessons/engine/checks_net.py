@@ -219,13 +219,28 @@ def reaches(cluster, params: dict, lang: str) -> tuple[bool, str]:
     source = say(lang, "outside") if pod is None else say(lang, "pod_source", name=source_name)
     resp = _request_without_side_effects(cluster, pod, url)
     if not resp.ok:
-        why = resp.trace[-1] if resp.trace else resp.error
-        return False, say(lang, "reach_failed", source=source, url=url, error=resp.error, why=why)
+        why = (resp.trace[-1] if resp.trace else resp.error).rstrip(".") + "."
+        text = say(lang, "reach_failed", source=source, url=url, error=resp.error, why=why)
+        return False, text + _empty_service_hint(cluster, resp, lang)
     app = _answering_app(cluster, resp)
     fmt = {"source": source, "url": url, "app": app, "pod": resp.pod or "-"}
     if app != params["app"]:
         return False, say(lang, "reach_wrong_app", expected=params["app"], **fmt)
     return True, say(lang, "reach_ok", **fmt)
+
+
+def _empty_service_hint(cluster, resp: network.Response, lang: str) -> str:
+    """When the request hit a Service without endpoints, say why it has none."""
+    idx = network.net_index(cluster)
+    svc = idx.cluster_ips.get(resp.ip) or idx.lb_ips.get(resp.ip)
+    if svc is None and resp.ip in idx.node_ips:
+        svc = idx.node_ports.get(resp.port)
+    if svc is None:
+        return ""
+    ns, name = svc["metadata"]["namespace"], svc["metadata"]["name"]
+    if ready_addresses(cluster, ns, name):
+        return ""
+    return " " + _why_endpoints(cluster, svc, [], 1, lang)
 
 
 def _request_without_side_effects(cluster, pod: dict | None, url: str) -> network.Response:

@@ -196,12 +196,14 @@ def test_reaches(cluster):
     ip = cluster_ip(cluster, "web")
     assert check(cluster, {"reaches": {"url": "http://{cluster_ip:web}", "app": "nginx"}}) == (
         False, f"A request from outside the cluster to http://{ip} fails (timeout): {ip} is a "
-               "ClusterIP: reachable only inside the cluster")
+               "ClusterIP: reachable only inside the cluster.")
     refused = check(cluster, {"reaches": {"from": "client", "url": "http://frontend",
                                           "app": "nginx"}})
     assert refused == (False, "A request from pod client to http://frontend fails (refused): "
                               "kube-proxy: Service default/frontend port 80: REJECT "
-                              "(\"default/frontend:80 has no endpoints\")")
+                              "(\"default/frontend:80 has no endpoints\"). Service frontend has "
+                              "no endpoints: its selector app=frontend matches no pod; your "
+                              "pods are labelled app=broken; app=web.")
     assert check(cluster, {"reaches": {"url": "http://{node_ip}:{node_port:web}",
                                        "app": "nginx"}}) == (
         False, "Service web in namespace default has no nodePort to send the request to.")
