@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .errors import BadRequest, InternalError
 from .images import lookup
 from .objects import get_path, parse_time
-from .programs import Program, program
+from .programs import Program, argv_for, program
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -98,11 +98,31 @@ def render(cluster: Cluster, pod: dict, container: dict, start: float, end: floa
     env, _ = container_env(cluster, pod, container, get_path(pod, "status", "podIP",
                                                              default=""), start)
     prog = program(container, info, env)
+    net = _network_tool_output(cluster, pod, container, info)
+    if net is not None:
+        return net
     lines = [ln for off, ln in prog.output if start + off <= end]
     lines += _repeats(prog, start, end)
     banner = server_banner(prog, info.version, pod, start)
     text = "\n".join(banner + lines)
     return text + "\n" if text else ""
+
+
+NETWORK_TOOLS = ("nslookup", "dig", "curl", "wget", "nc", "ping", "host")
+
+
+def _network_tool_output(cluster: Cluster, pod: dict, container: dict, info) -> str | None:
+    """`kubectl run dns --image=busybox:1.28 --restart=Never -- nslookup kubernetes`: the
+    tool's output, computed by the network model (console/net_tools.py) against the cluster
+    as it is now (a simplification: the real output is from when the container ran)."""
+    argv = argv_for(container, info)
+    if not argv or argv[0].rsplit("/", 1)[-1] not in NETWORK_TOOLS:
+        return None
+    try:
+        from .console.net_tools import run_tool
+    except ImportError:
+        return None
+    return run_tool(cluster, pod, container, argv).stdout
 
 
 def _repeats(prog: Program, start: float, end: float) -> list[str]:

@@ -72,3 +72,13 @@ def test_logs_of_a_pod_on_a_stopped_node_cannot_be_fetched():
     with pytest.raises(InternalError) as exc:
         logs(c, "web")
     assert "dial tcp 172.18.0.3:10250" in exc.value.message
+
+
+def test_a_network_tool_as_the_command_logs_what_the_network_model_answers():
+    c = Cluster.new()
+    make_pod(c, "dns", image="busybox:1.36", args=["nslookup", "kubernetes.default"],
+             restartPolicy="Never")
+    c.advance(10)
+    assert pod(c, "dns")["status"]["phase"] == "Succeeded"
+    out = logs(c, "dns")
+    assert "10.96.0.10" in out and "10.96.0.1" in out
