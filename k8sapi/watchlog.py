@@ -1,6 +1,8 @@
 """The bounded watch log: every save of a sandbox appends its changes, in the same
 transaction, so a watch can resume from any recent resourceVersion (the API server's
-watch cache). Versions older than the window get 410 Gone, as from a real server whose
+watch cache). Every intermediate version is kept (a pod is seen Pending, then
+ContainerCreating, then Running, as a real watch shows it), not only the last state of
+each save. Versions older than the window get 410 Expired, as from a real server whose
 etcd compacted them."""
 
 from __future__ import annotations
@@ -8,31 +10,26 @@ from __future__ import annotations
 from django.db.models import Min, Q
 
 from k8sapi.models import WatchEvent
+from playground.sim.resources import REGISTRY
 
 # How many resourceVersions of history a sandbox keeps for watches.
 WINDOW = 5000
 
 
-def record(sandbox, saved) -> None:
-    events = []
-    for change in saved.changed:
-        obj = change["object"]
-        if change["type"] == "DELETED":
-            rv = saved.resource_version
-            obj = {**obj, "metadata": {**obj["metadata"], "resourceVersion": str(rv)}}
-        else:
-            rv = int(obj["metadata"].get("resourceVersion") or 0)
-        events.append(
-            WatchEvent(
-                sandbox=sandbox,
-                resource_version=rv,
-                type=change["type"],
-                kind=change["kind"],
-                namespace=change["namespace"],
-                name=change["name"],
-                object=obj,
-            )
+def _served(kind: str) -> bool:
+    rt = REGISTRY.types.get(kind)
+    return rt is not None and not rt.internal
+
+
+def record(sandbox, saved, changes) -> None:
+    events = [
+        WatchEvent(
+            sandbox=sandbox, resource_version=c.resource_version, type=c.type, kind=c.kind,
+            namespace=c.namespace, name=c.name, object=c.object,
         )
+        for c in changes
+        if _served(c.kind)
+    ]
     if not events:
         return
     first = min(e.resource_version for e in events)

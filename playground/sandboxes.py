@@ -39,7 +39,8 @@ MIN_SPEED, MAX_SPEED = 0.25, 60.0
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 # More changes than this in one save: consumers resend the whole state instead.
 MAX_PUSHED_CHANGES = 200
-# Called as hook(sandbox, saved) inside the saving transaction (the REST API's watch log).
+# Called as hook(sandbox, saved, changes) inside the saving transaction, with every
+# store change (not only the last per object) since the load: the REST API's watch log.
 AFTER_SAVE: list = []
 
 
@@ -112,9 +113,10 @@ def opened(sandbox_id: int, *, seen: bool = False) -> Iterator[Loaded]:
 def _finish(loaded: Loaded, wall: datetime) -> Saved:
     sandbox, cluster = loaded.sandbox, loaded.cluster
     cluster.reconcile()
+    changes = list(cluster.store.changes)
     saved = save_cluster(loaded)
     for hook in AFTER_SAVE:
-        hook(sandbox, saved)
+        hook(sandbox, saved, changes)
     sandbox.sim_anchor = cluster.clock.now
     sandbox.wall_anchor = wall
     timer = _plan_timer(sandbox, cluster.next_wakeup(), wall)
