@@ -214,6 +214,13 @@ REPOS: list[_Repo] = [
         "7": (271_020_115, 7.0, "7.0.25"),
     }, ("docker-entrypoint.sh",), ("mongod",), listens={27017: "mongo"},
         tools=DEBIAN_TOOLS | {"mongosh", "mongod"}, app="mongo"),
+    _Repo("docker.io/polinux/stress", {
+        "latest": (4_038_512, 0.8, "1.0.4"), "1.0.4": (4_038_512, 0.8, "1.0.4"),
+    }, (), ("stress",), behaviour="exits", exit_code=1, tools=ALPINE_TOOLS | {"stress"},
+        app="stress"),
+    _Repo("docker.io/vish/stress", {
+        "latest": (1_541_203, 0.6, "1.0"),
+    }, ("/stress",), ("-logtostderr",), tools=frozenset({"stress"}), app="stress"),
     _Repo("registry.k8s.io/pause", {
         "3.10": (320_368, 0.4, "3.10"), "3.9": (321_520, 0.4, "3.9"), "3.10.1": (320_368, 0.4,
                                                                                "3.10.1"),

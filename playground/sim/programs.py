@@ -39,6 +39,7 @@ class Program:
     server: str = ""                      # app family whose start-up lines the logs show
     sigterm_code: int = 137               # exit code when stopped (0: handles SIGTERM)
     files: list[tuple[float, str, bool]] = field(default_factory=list)  # touch / rm over time
+    memory_bytes: float = 0.0             # what it allocates (stress --vm-bytes): OOM vs limit
 
 
 def argv_for(container: dict, image: ImageInfo) -> list[str]:
@@ -96,6 +97,8 @@ def _simple(argv: list[str], image: ImageInfo, env: dict[str, str], *,
         return Program(runs_for=0.0, exit_code=status, output=[(0.0, ln) for ln in lines])
     if name == "agnhost":
         return _agnhost(args, image)
+    if name == "stress":
+        return _stress(args)
     if name == "curl" and not args:
         return Program(runs_for=0.0, exit_code=2, output=[
             (0.0, "curl: try 'curl --help' or 'curl --manual' for more information")])
@@ -269,6 +272,27 @@ def _agnhost(args: list[str], image: ImageInfo) -> Program:
         return Program(server="agnhost-pause")
     return Program(runs_for=0.0, exit_code=1,
                    output=[(0.0, f'Error: unknown command "{sub}" for "agnhost"')])
+
+
+def _stress(args: list[str]) -> Program:
+    """polinux/stress `--vm N --vm-bytes 150M` keeps N workers holding that much memory;
+    vish/stress `-mem-total 150Mi` likewise; both run until stopped."""
+    from .scheduling import quantity
+
+    workers, size = 0, 0.0
+    for i, a in enumerate(args):
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if a == "--vm":
+            workers = int(nxt) if nxt.isdigit() else 1
+        elif a == "--vm-bytes":
+            size = quantity(nxt.upper().replace("B", "") if nxt[-1:] in "bB" else nxt[:-1] + (
+                {"K": "Ki", "M": "Mi", "G": "Gi"}.get(nxt[-1:].upper(), nxt[-1:])))
+        elif a.startswith("-mem-total"):
+            size, workers = quantity(a.split("=", 1)[1] if "=" in a else nxt), 1
+    if not args:
+        usage = "`stress' imposes certain types of compute stress on your system"
+        return Program(runs_for=0.0, exit_code=1, output=[(0.0, usage)])
+    return Program(memory_bytes=workers * size, sigterm_code=137)
 
 
 def _has_password(name: str, env: dict[str, str]) -> bool:

@@ -456,3 +456,19 @@ def test_startup_probe_gates_readiness_and_kills_a_container_that_never_starts()
     assert ("Killing", "Container app failed startup probe, will be restarted") in {
         (r, m) for r, m, _ in events(c, "never")}
     assert pod(c, "never")["status"]["containerStatuses"][0]["restartCount"] >= 1
+
+
+def test_memory_hog_over_its_limit_is_oom_killed_like_the_docs_example():
+    c = Cluster.new()
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "memory-demo-2"},
+                  "spec": {"containers": [{
+                      "name": "memory-demo-2-ctr", "image": "polinux/stress",
+                      "resources": {"requests": {"memory": "50Mi"},
+                                    "limits": {"memory": "100Mi"}},
+                      "command": ["stress"],
+                      "args": ["--vm", "1", "--vm-bytes", "250M", "--vm-hang", "1"]}]}})
+    c.advance(20)
+    cs = pod(c, "memory-demo-2")["status"]["containerStatuses"][0]
+    last = cs["lastState"]["terminated"]
+    assert (last["reason"], last["exitCode"]) == ("OOMKilled", 137)
+    assert cs["restartCount"] >= 1

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..images import ImageInfo, lookup, parse_error, pull_failure
 from ..programs import Program, program
-from ..scheduling import format_duration
+from ..scheduling import format_duration, quantity
 from . import kubelet_probes
 
 SANDBOX_SECONDS = 1.0
@@ -28,6 +28,7 @@ PLEG_SECONDS = 1.0
 ERR_IMAGE_PULL_SECONDS = 1.0
 FAILED_PULL_SECONDS = 0.6
 MANIFEST_SECONDS = 0.4
+OOM_SECONDS = 1.0
 BACKOFF_INITIAL = 10.0
 BACKOFF_MAX = 300.0
 
@@ -257,6 +258,12 @@ class ContainerRunner:
                  listens={str(k): v for k, v in prog.listens.items()}, server=prog.server,
                  sigtermCode=prog.sigterm_code)
         self._plan_probes(now, prog)
+        limit = quantity(((self.c.get("resources") or {}).get("limits") or {}).get("memory"))
+        if limit and prog.memory_bytes > limit:
+            # the kernel's OOM killer ends it as soon as it has allocated past its limit
+            oom_at = now + OOM_SECONDS
+            if r.get("exitAt") is None or oom_at < r["exitAt"]:
+                r.update(exitAt=oom_at, exitCode=137, exitReason="OOMKilled")
         return True
 
     def _plan_probes(self, now: float, prog: Program) -> None:
