@@ -472,3 +472,16 @@ def test_memory_hog_over_its_limit_is_oom_killed_like_the_docs_example():
     last = cs["lastState"]["terminated"]
     assert (last["reason"], last["exitCode"]) == ("OOMKilled", 137)
     assert cs["restartCount"] >= 1
+
+
+def test_a_container_with_a_bad_image_does_not_hold_back_the_next_one():
+    c = Cluster.new()
+    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "two"}, "spec": {
+        "containers": [{"name": "bad", "image": "nginx:1.99"},
+                       {"name": "side", "image": "busybox:1.36", "command": ["sleep", "3600"]}]}})
+    c.advance(20)
+    p = pod(c, "two")
+    states = {s["name"]: next(iter(s["state"])) for s in p["status"]["containerStatuses"]}
+    assert states == {"bad": "waiting", "side": "running"}
+    assert p["status"]["phase"] == "Pending"
+    assert condition(p, "Ready")["message"] == "containers with unready status: [bad]"

@@ -189,7 +189,9 @@ def _waits_for(before: ContainerRunner, runner: ContainerRunner) -> bool:
         return False
     if before.init:  # init containers run one after the other, each to completion
         return before.rec.get("stage") != "done" or int(before.rec.get("exitCode") or 0) != 0
-    return int(before.rec.get("starts", 0)) == 0
+    # SyncPod starts app containers in order; a failed pull does not stop the next one
+    return int(before.rec.get("starts", 0)) == 0 and before.rec.get("stage", "new") in (
+        "new", "pulling")
 
 
 def _in_sync(st: dict, pod_rv: str, now: float) -> bool:
