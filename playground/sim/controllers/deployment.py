@@ -31,8 +31,9 @@ from . import deployment_conditions as dc
 from . import deployment_newrs, deployment_sync
 from . import deployment_util as du
 from .base import Controller
-from .controller_utils import Backoff, PodIndex, claim, compiled_selector, prune_memos
+from .controller_utils import Backoff, claim, compiled_selector, prune_memos
 from .deployment_newrs import SyncError
+from .pod_index import PodIndex
 
 if TYPE_CHECKING:
     from ..cluster import Cluster

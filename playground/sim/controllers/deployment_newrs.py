@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..errors import AlreadyExists, ApiError
 from ..objects import clone, controller_ref, owner_reference
 from . import deployment_conditions as dc
+from . import deployment_sync
 from . import deployment_util as du
 from .controller_utils import compute_hash
 
@@ -109,7 +110,7 @@ def create_new_rs(s: DeploymentSync, old_rss: list[dict], new_revision: int) -> 
     d = s.d
     rs, _ = new_replica_set_manifest(s)
     rs_name = rs["metadata"]["name"]
-    count = du.new_rs_new_replicas(d, [*old_rss, rs], rs)
+    count = deployment_sync.new_rs_new_replicas(d, [*old_rss, rs], rs)
     rs["spec"]["replicas"] = count
     du.set_new_replica_set_annotations(d, rs, new_revision, False)
     try:

@@ -51,7 +51,7 @@ def reconcile_new_replica_set(
         return False
     if du.rs_replicas(new_rs) > replicas:
         return _scaled(s, new_rs, replicas, "more than the Deployment wants")
-    count = du.new_rs_new_replicas(s.d, all_rss, new_rs)
+    count = deployment_sync.new_rs_new_replicas(s.d, all_rss, new_rs)
     surge_total = replicas + du.max_surge(s.d)
     return _scaled(
         s,

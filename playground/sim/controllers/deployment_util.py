@@ -1,8 +1,9 @@
 """Deployment arithmetic and bookkeeping, after pkg/controller/deployment/util/deployment_util.go.
 
 Pure functions over Deployment / ReplicaSet dicts: revisions and the annotations copied to
-ReplicaSets, maxSurge/maxUnavailable fenceposts, NewRSNewReplicas, proportional scaling
-fractions (conditions are in deployment_conditions.py), and `rollback_template`, the
+ReplicaSets, maxSurge/maxUnavailable fenceposts, ReplicaSet lists (new/old, ordering), and
+`rollback_template` (conditions: deployment_conditions.py; NewRSNewReplicas and proportional
+scaling fractions: deployment_sync.py), the
 client-side half of `kubectl rollout undo` (staging/src/k8s.io/kubectl/pkg/polymorphichelpers/
 rollback.go) that the console calls.
 
@@ -61,7 +62,7 @@ def is_rolling_update(d: dict) -> bool:
     return (get_path(d, "spec", "strategy", "type") or "RollingUpdate") == "RollingUpdate"
 
 
-def _fencepost(d: dict, name: str) -> int | str:
+def fencepost(d: dict, name: str) -> int | str:
     value = get_path(d, "spec", "strategy", "rollingUpdate", name)
     return "25%" if value is None else value
 
@@ -105,8 +106,8 @@ def scaled_value(value: int | str, total: int, round_up: bool) -> int:
 def resolve_fenceposts(d: dict) -> tuple[int, int]:
     """ResolveFenceposts: surge rounds up, unavailable rounds down; both 0 -> unavailable 1."""
     desired = replicas_of(d)
-    surge = scaled_value(_fencepost(d, "maxSurge"), desired, True)
-    unavailable = scaled_value(_fencepost(d, "maxUnavailable"), desired, False)
+    surge = scaled_value(fencepost(d, "maxSurge"), desired, True)
+    unavailable = scaled_value(fencepost(d, "maxUnavailable"), desired, False)
     if surge == 0 and unavailable == 0:
         unavailable = 1
     return surge, unavailable
@@ -302,65 +303,6 @@ def _append_history(annotations: dict, old_revision: str) -> None:
         start += 1
     if total <= MAX_REV_HISTORY_CHARS:
         annotations[REVISION_HISTORY] = ",".join([*parts[start:], old_revision])
-
-
-# ---- scaling arithmetic --------------------------------------------------------------------
-
-
-def new_rs_new_replicas(d: dict, all_rss: list[dict | None], new_rs: dict) -> int:
-    """NewRSNewReplicas: how far the new RS may grow under maxSurge."""
-    if not is_rolling_update(d):
-        return replicas_of(d)
-    replicas = replicas_of(d)
-    surge = scaled_value(_fencepost(d, "maxSurge"), replicas, True)
-    current = total_replicas(all_rss)
-    max_total = replicas + surge
-    if current >= max_total:
-        return rs_replicas(new_rs)
-    scale_up = min(max_total - current, replicas - rs_replicas(new_rs))
-    return rs_replicas(new_rs) + scale_up
-
-
-def is_saturated(d: dict, rs: dict | None) -> bool:
-    if rs is None:
-        return False
-    try:
-        desired = int((rs["metadata"].get("annotations") or {}).get(DESIRED_REPLICAS, ""))
-    except ValueError:
-        return False
-    replicas = replicas_of(d)
-    return (
-        rs_replicas(rs) == replicas
-        and desired == replicas
-        and status_of(rs, "availableReplicas") == replicas
-    )
-
-
-def _round(x: float) -> int:
-    """Go's math.Round: half away from zero."""
-    return int(math.floor(x + 0.5)) if x >= 0 else -int(math.floor(-x + 0.5))
-
-
-def get_proportion(rs: dict, d: dict, to_add: int, added: int) -> int:
-    """GetProportion: this RS's share of `to_add`, bounded by what is left to add."""
-    if rs is None or rs_replicas(rs) == 0 or to_add == 0 or to_add == added:
-        return 0
-    fraction = _replica_set_fraction(rs, d)
-    allowed = to_add - added
-    return min(fraction, allowed) if to_add > 0 else max(fraction, allowed)
-
-
-def _replica_set_fraction(rs: dict, d: dict) -> int:
-    if replicas_of(d) == 0:
-        return -rs_replicas(rs)
-    deployment_replicas = replicas_of(d) + max_surge(d)
-    try:
-        annotated = int((rs["metadata"].get("annotations") or {})[MAX_REPLICAS])
-    except (KeyError, ValueError):
-        annotated = int((d.get("status") or {}).get("replicas", 0))
-    if annotated == 0:
-        return 0
-    return _round(rs_replicas(rs) * deployment_replicas / annotated) - rs_replicas(rs)
 
 
 # ---- kubectl rollout undo (client side) ----------------------------------------------------
