@@ -4,6 +4,7 @@ proportional scaling, history cleanup, progress deadline. Pods are driven by the
 
 from playground.sim.controllers import deployment_conditions as dc
 from playground.sim.controllers import deployment_util as du
+from playground.sim.errors import Forbidden
 from tests.sim.workload_helpers import (
     deployment,
     finish_terminating,
@@ -305,3 +306,30 @@ def test_scale_to_zero_and_back():
     c.api.patch("deploy", "web", {"spec": {"replicas": 2}})
     c.reconcile()
     assert len(pods(c)) == 2
+
+
+def test_replica_failure_of_the_replicaset_is_copied_to_the_deployment():
+    c = workload_cluster()
+    real_create = c.api.create
+
+    def create(obj, **kw):
+        if obj.get("kind") == "Pod" and len(pods(c)) >= 1:
+            raise Forbidden("pods", obj["metadata"]["generateName"], "exceeded quota: q")
+        return real_create(obj, **kw)
+
+    c.api.create = create
+    c.api.create(deployment("web", 3))
+    c.reconcile()
+    [rs] = rs_of(c)
+    msg = f'pods "{rs["metadata"]["name"]}-" is forbidden: exceeded quota: q'
+    assert cond(c, "ReplicaFailure") == ("True", "FailedCreate", msg)
+    d = c.api.get("deploy", "web")
+    assert [x["type"] for x in d["status"]["conditions"]] == [
+        "Available",
+        "Progressing",
+        "ReplicaFailure",
+    ]
+    c.api.create = real_create
+    c.advance(1)
+    assert len(pods(c)) == 3
+    assert cond(c, "ReplicaFailure") is None
