@@ -2,6 +2,8 @@
 timers (image pulls, container starts), and every push reaches the websocket as
 HTML fragments; a page that connects gets the full state first."""
 
+import time
+
 import pytest
 
 from playground import sandboxes
@@ -89,3 +91,14 @@ def _running_on(sandbox_id: int, node: str) -> int:
         and p["spec"].get("nodeName") == node
         and not p["metadata"].get("deletionTimestamp")
     )
+
+
+def test_an_idle_socket_outlives_the_redis_read_timeout(asgi_server, alice):
+    """channels-redis blocks 5 s per BZPOPMIN; redis-py 8 used to time out at 5 s and
+    tear the consumer down. An idle page must still get the next push."""
+    sandbox = sandboxes.sandbox_create(name="lab", owner=alice, seed=3)
+    with open_sandbox_socket(asgi_server, sandbox.pk, client_for(alice)) as socket:
+        socket.recv(timeout=10)
+        time.sleep(12)
+        sandboxes.sandbox_command(sandbox_id=sandbox.pk, line="kubectl run solo --image=nginx")
+        assert ">solo</a>" in socket.recv(timeout=10)
