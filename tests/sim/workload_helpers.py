@@ -20,9 +20,9 @@ WORKLOAD_CONTROLLERS = (
 )
 
 
-def workload_cluster(seed: int = 0) -> Cluster:
+def workload_cluster(seed: int = 0, workers: int = 2) -> Cluster:
     """A default cluster whose only controllers are the workload ones (and the GC)."""
-    c = Cluster.new(seed=seed)
+    c = Cluster.new(seed=seed, workers=workers)
     c.controllers = [ctl for ctl in c.controllers if ctl.name in WORKLOAD_CONTROLLERS]
     return c
 
