@@ -258,11 +258,20 @@ class Invalid(ApiError):
         self.name = name
 
     def kubectl_message(self) -> str:
-        """kubectl's form: one error inline, several as a bullet list."""
-        head = f'The {self.qualified_kind} "{self.name}" is invalid'
-        if len(self.errors) == 1:
-            return f"{head}: {self.errors[0]}"
-        return head + ": \n" + "\n".join(f"* {e}" for e in self.errors)
+        """checkErr (kubectl/pkg/cmd/util/helpers.go): `The <details.kind> "<name>" is
+        invalid: ` (kind without its group), then the causes as `field: message`, duplicates
+        dropped (statusCausesToAggrError); one inline, several as MultilineError's bullets."""
+        kind, name = self.details.get("kind", ""), self.details.get("name", "")
+        head = f"The {kind} {go_quote(name)} is invalid" if kind or name else (
+            "The request is invalid")
+        causes = list(dict.fromkeys(
+            f"{c.get('field', '')}: {c.get('message', '')}"
+            for c in self.details.get("causes") or []))
+        if not causes:
+            return head
+        if len(causes) == 1:
+            return f"{head}: {causes[0]}"
+        return head + ": \n" + "\n".join(f"* {c}" for c in causes)
 
 
 class Forbidden(ApiError):

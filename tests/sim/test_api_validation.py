@@ -107,7 +107,7 @@ def test_pod_spec_messages(c):
 def test_deployment_validation_messages(c):
     err = invalid(c, deploy(selector="absent"))
     assert err.kubectl_message() == (
-        'The Deployment.apps "web" is invalid: \n'
+        'The Deployment "web" is invalid: \n'
         "* spec.selector: Required value\n"
         '* spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: '
         "`selector` does not match template `labels`")

@@ -143,7 +143,7 @@ def test_update_of_forbidden_fields_message(c):
         sts["spec"].update(change)
         with pytest.raises(Invalid) as exc:
             c.api.update(sts)
-        assert exc.value.kubectl_message() == f'The StatefulSet.apps "web" is invalid: {FORBIDDEN}'
+        assert exc.value.kubectl_message() == f'The StatefulSet "web" is invalid: {FORBIDDEN}'
     sts = c.api.get("sts", "web")
     sts["spec"]["volumeClaimTemplates"][0]["spec"]["resources"]["requests"]["storage"] = "2Gi"
     with pytest.raises(Invalid) as exc:

@@ -198,12 +198,7 @@ def error_text(exc: ApiError, verb: str | None = None, source: str | None = None
     """checkErr (kubectl/pkg/cmd/util/helpers.go), with AddSourceToErr's
     `error when <verb> "<source>": ` prefix for errors about a manifest."""
     if isinstance(exc, Invalid):
-        kind = exc.details.get("kind", "")
-        head = f'The {kind} "{exc.details.get("name", "")}" is invalid: '
-        causes = [f"{e.field}: {e.body()}" for e in exc.errors]
-        if len(causes) == 1:
-            return head + causes[0]
-        return head + "\n" + "\n".join(f"* {c}" for c in causes)
+        return exc.kubectl_message()
     message = exc.message
     if verb and source:
         message = f'error when {verb} "{source}": {message}'
