@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import deletion
+from . import admission, deletion
 from . import labels as labelsel
 from .apirequest import (
     IMMORTAL_NAMESPACES,
@@ -119,6 +119,7 @@ class ApiServer:
     ) -> dict:
         """Decode (defaults) -> NamespaceLifecycle -> mutating admission -> PrepareForCreate
         -> validation -> uniqueness -> allocation -> storage, as the real create path."""
+        admission.check_body(self.cluster, obj)
         obj = clone(obj)
         rt = type_of(obj)
         strategy = REGISTRY.strategy(rt.kind)
@@ -130,6 +131,7 @@ class ApiServer:
         set_namespace(rt, meta, namespace)
         strategy.default(obj, self.cluster)
         admit_namespace(self.store, rt, meta.get("namespace", ""), admission_name(meta))
+        admission.mutate(self.cluster, rt, obj, None)
         strategy.admit(obj, None, self.cluster)
         for f in SYSTEM_FIELDS:
             meta.pop(f, None)
@@ -141,6 +143,7 @@ class ApiServer:
         errors += strategy.validate(obj, self.cluster)
         if errors:
             raise Invalid(rt.qualified_kind, name, errors)
+        admission.validate(self.cluster, rt, obj, None, dry_run)
         if self.store.get(rt.kind, meta.get("namespace", ""), name) is not None:
             raise AlreadyExists(rt.resource, name)
         strategy.allocate(obj, None, self.cluster, dry_run)
@@ -174,6 +177,7 @@ class ApiServer:
     ) -> dict:
         """PUT. `subresource`: None, "status", or one the kind serves ("binding" for pods,
         "finalize" for namespaces). An empty resourceVersion is an unconditional update."""
+        admission.check_body(self.cluster, obj)
         obj = clone(obj)
         rt = type_of(obj)
         strategy = REGISTRY.strategy(rt.kind)
@@ -198,6 +202,7 @@ class ApiServer:
         actor: str = USER,
     ) -> dict:
         """`patch_type`: "merge" (RFC 7386), "json" (RFC 6902) or "strategic"."""
+        admission.check_body(self.cluster, patch)
         rt = self.resource_type(kind)
         strategy = REGISTRY.strategy(rt.kind)
         ns = self._ns(rt, namespace)
@@ -282,6 +287,7 @@ class ApiServer:
         errors = dedupe(errors) + strategy.validate_update(obj, old, self.cluster)
         if errors:
             raise Invalid(rt.qualified_kind, old_meta["name"], errors)
+        admission.validate(self.cluster, rt, obj, old, False)
         strategy.allocate(obj, old, self.cluster, False)
         if strategy.uses_generation and strategy.generation_changed(obj, old):
             meta["generation"] = int(old_meta.get("generation") or 0) + 1

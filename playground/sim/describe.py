@@ -149,9 +149,16 @@ def controlled_by(obj: dict) -> str:
 
 def describe(cluster: Cluster, obj: dict) -> str:
     """The `kubectl describe` text of one object."""
-    from . import describe_network, describe_other, describe_pod, describe_workloads
+    from . import (
+        describe_network,
+        describe_other,
+        describe_pod,
+        describe_quota,
+        describe_workloads,
+    )
 
     describers = {"Pod": describe_pod.describe_pod, **describe_workloads.DESCRIBERS,
-                  **describe_network.DESCRIBERS, **describe_other.DESCRIBERS}
+                  **describe_network.DESCRIBERS, **describe_other.DESCRIBERS,
+                  **describe_quota.DESCRIBERS}
     describer = describers.get(obj["kind"], describe_other.generic)
     return describer(cluster, obj, cluster.clock.now)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import printers
+from . import describe_quota, printers
 from .describe import (
     Writer,
     annotations_multiline,
@@ -189,8 +189,7 @@ def describe_namespace(cluster: Cluster, ns: dict, now: float) -> str:
             w.write(1, f"{c.get('type')}\t{c.get('status')}\t"
                        f"{rfc1123z(c.get('lastTransitionTime'))}\t{c.get('reason', '')}\t"
                        f"{c.get('message', '')}\n")
-    w.write(0, "\nNo resource quota.\n")
-    w.write(0, "\nNo LimitRange resource.\n")
+    w.parts.append(describe_quota.namespace_sections(cluster, ns["metadata"]["name"]))
     return w.text()
 
 

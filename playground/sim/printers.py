@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .clock import human_duration
+from .describe_quota import COLUMNS as QUOTA_COLUMNS
 from .labels import format_selector
 from .objects import controller_ref, get_path, parse_time
 from .printers_cluster import (
@@ -356,6 +357,7 @@ COLUMNS: dict[str, tuple[list[str], list[str], Printer]] = {
                          ["VOLUMEMODE"], pv_row),
     "StorageClass": (["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE",
                       "ALLOWVOLUMEEXPANSION", "AGE"], [], storageclass_row),
+    **QUOTA_COLUMNS,
 }
 
 EVENT_WIDE = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "SUBOBJECT", "SOURCE", "MESSAGE",

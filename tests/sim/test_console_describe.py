@@ -56,7 +56,13 @@ Labels:       kubernetes.io/metadata.name=dev
 Annotations:  <none>
 Status:       Active
 
-No resource quota.
+Resource Quotas
+  Name:                   default-quota
+  Resource                Used  Hard
+  --------                ---   ---
+  persistentvolumeclaims  0     50
+  pods                    0     220
+  services                0     100
 
 No LimitRange resource.
 """

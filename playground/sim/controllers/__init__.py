@@ -13,6 +13,8 @@ from .base import Controller
 
 MODULES = (
     "namespace",
+    "quotadefaults",
+    "resourcequota",
     "garbagecollector",
     "deployment",
     "replicaset",
@@ -27,6 +29,7 @@ MODULES = (
     "endpointslice",
     "endpointslicemirroring",
     "service",
+    "scheduledfaults",
 )
 
 

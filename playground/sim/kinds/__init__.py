@@ -23,6 +23,8 @@ MODULES = (
     "storage",
     "statefulset",
     "controllerrevision",
+    "resourcequota",
+    "limitrange",
     "internal",
 )
 
