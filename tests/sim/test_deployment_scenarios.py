@@ -333,3 +333,27 @@ def test_replica_failure_of_the_replicaset_is_copied_to_the_deployment():
     c.advance(1)
     assert len(pods(c)) == 3
     assert cond(c, "ReplicaFailure") is None
+
+
+def test_rollover_mid_rollout_scales_unhealthy_replicas_down_first():
+    c = started(10)
+    [first] = names(c)
+    set_image(c, "nginx:1.26")
+    ready_all(c)
+    c.reconcile()  # the second RS grows to 10, its 5 newest pods not ready yet
+    second = names(c)[1]
+    set_image(c, "nginx:1.27")
+    third = names(c)[2]
+    events = scaling_events(c)
+    # no room to surge: the unhealthy half of the second RS goes first (cleanupUnhealthyReplicas)
+    assert events[-2:] == [
+        f"Scaled down replica set {second} to 5 from 10",
+        f"Scaled up replica set {third} to 5 from 0",
+    ]
+    settle_by_hand(c)
+    final = {rs["metadata"]["name"]: rs["spec"]["replicas"] for rs in rs_of(c)}
+    assert final == {first: 0, second: 0, third: 10}
+    revisions = [
+        rs["metadata"]["annotations"]["deployment.kubernetes.io/revision"] for rs in rs_of(c)
+    ]
+    assert revisions == ["1", "2", "3"]
