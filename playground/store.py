@@ -78,7 +78,12 @@ def save_cluster(loaded: Loaded) -> Saved:
     store.timeline.clear()
     sandbox.meta = dict(store.meta)
     sandbox.resource_version = int(store.meta.get("resourceVersion", 0))
-    loaded.before.update({(c["kind"], c["namespace"], c["name"]): c["object"] for c in changed})
+    for c in changed:  # what is stored now, should the same Loaded be saved again
+        key = (c["kind"], c["namespace"], c["name"])
+        if c["type"] == "DELETED":
+            loaded.before.pop(key, None)
+        else:
+            loaded.before[key] = c["object"]
     return Saved(changed=changed, timeline=added, resource_version=sandbox.resource_version)
 
 

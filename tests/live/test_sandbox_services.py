@@ -230,3 +230,21 @@ def test_a_watched_sandbox_requeues_a_timer_that_is_long_overdue(alice_sandbox, 
     Sandbox.objects.filter(pk=sandbox.pk).update(timer_due=timezone.now() - timedelta(minutes=5))
     assert sandboxes.sandbox_heal_timer(sandbox_id=sandbox.pk)
     assert queued == [(sandbox.pk, sandbox.timer_token, 0)]
+
+
+def test_the_store_reports_each_save_against_what_is_stored(alice_sandbox):
+    from playground.sim.console import Console
+    from playground.store import load_cluster, save_cluster
+
+    loaded = load_cluster(Sandbox.objects.get(pk=alice_sandbox.pk))
+    console = Console(loaded.cluster)
+
+    def saved_types(line: str) -> list[tuple[str, str]]:
+        console.run(line)
+        changes = save_cluster(loaded).changed
+        return [(c["type"], c["kind"]) for c in changes if c["kind"] == "ConfigMap"]
+
+    assert saved_types("kubectl create configmap c --from-literal=a=b") == [("ADDED", "ConfigMap")]
+    assert saved_types("kubectl delete configmap c") == [("DELETED", "ConfigMap")]
+    assert saved_types("kubectl create configmap c --from-literal=a=b") == [("ADDED", "ConfigMap")]
+    assert ObjectRow.objects.filter(sandbox=alice_sandbox, kind="ConfigMap", name="c").exists()
