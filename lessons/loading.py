@@ -46,8 +46,12 @@ def step_fields(texts: dict[str, LessonText], index: int) -> dict:
             "hints": list(s.hints),
             "explanation": s.explanation,
         }
-    return {"slug": base.slug, "goal": base.check, "solution": list(base.solution),
-            "content": content}
+    return {
+        "slug": base.slug,
+        "goal": base.check,
+        "solution": list(base.solution),
+        "content": content,
+    }
 
 
 def _sync(obj, fields: dict) -> bool:

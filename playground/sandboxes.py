@@ -42,6 +42,9 @@ MAX_PUSHED_CHANGES = 200
 # Called as hook(sandbox, saved, changes) inside the saving transaction, with every
 # store change (not only the last per object) since the load: the REST API's watch log.
 AFTER_SAVE: list = []
+# Called as hook(loaded) inside the saving transaction, after the save, with the cluster as
+# saved: the lesson checks of a sandbox in a lesson (lessons/progress.py).
+AFTER_RECONCILE: list = []
 
 
 class SandboxError(ValueError):
@@ -117,6 +120,8 @@ def _finish(loaded: Loaded, wall: datetime) -> Saved:
     saved = save_cluster(loaded)
     for hook in AFTER_SAVE:
         hook(sandbox, saved, changes)
+    for hook in AFTER_RECONCILE:
+        hook(loaded)
     sandbox.sim_anchor = cluster.clock.now
     sandbox.wall_anchor = wall
     timer = _plan_timer(sandbox, cluster.next_wakeup(), wall)

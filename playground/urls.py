@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("k8sapi.urls")),
+    path("lessons/", include("lessons.urls")),
     path("sandboxes/", views_sandbox.sandbox_list, name="sandbox_list"),
     path("sandboxes/open", views_sandbox.sandbox_open, name="sandbox_open"),
     path("sandboxes/<int:sandbox_id>/", views_sandbox.sandbox_page, name="sandbox_page"),

@@ -6,64 +6,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('playground', '0002_sandbox'),
+        ("playground", "0002_sandbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(unique=True)),
-                ('order', models.PositiveIntegerField()),
-                ('estimated_minutes', models.PositiveIntegerField()),
-                ('manifests', models.JSONField(default=list)),
-                ('setup', models.JSONField(default=list)),
-                ('content', models.JSONField(default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(unique=True)),
+                ("order", models.PositiveIntegerField()),
+                ("estimated_minutes", models.PositiveIntegerField()),
+                ("manifests", models.JSONField(default=list)),
+                ("setup", models.JSONField(default=list)),
+                ("content", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['order', 'slug'],
+                "ordering": ["order", "slug"],
             },
         ),
         migrations.CreateModel(
-            name='LessonProgress',
+            name="LessonProgress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visitor', models.CharField(blank=True, db_index=True, max_length=64)),
-                ('current_step', models.PositiveIntegerField(default=1)),
-                ('completed_steps', models.JSONField(default=list)),
-                ('history', models.JSONField(default=list)),
-                ('started_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='lessons.lesson')),
-                ('sandbox', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lesson_progress', to='playground.sandbox')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='lesson_progress', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("visitor", models.CharField(blank=True, db_index=True, max_length=64)),
+                ("current_step", models.PositiveIntegerField(default=1)),
+                ("completed_steps", models.JSONField(default=list)),
+                ("history", models.JSONField(default=list)),
+                ("started_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="lessons.lesson",
+                    ),
+                ),
+                (
+                    "sandbox",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="lesson_progress",
+                        to="playground.sandbox",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lesson_progress",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['lesson__order'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('lesson', 'user'), name='progress_unique_per_user'), models.UniqueConstraint(condition=models.Q(('user__isnull', True), models.Q(('visitor', ''), _negated=True)), fields=('lesson', 'visitor'), name='progress_unique_per_visitor')],
+                "ordering": ["lesson__order"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", False)),
+                        fields=("lesson", "user"),
+                        name="progress_unique_per_user",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(
+                            ("user__isnull", True), models.Q(("visitor", ""), _negated=True)
+                        ),
+                        fields=("lesson", "visitor"),
+                        name="progress_unique_per_visitor",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Step',
+            name="Step",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('slug', models.SlugField()),
-                ('goal', models.JSONField()),
-                ('solution', models.JSONField(default=list)),
-                ('content', models.JSONField(default=dict)),
-                ('lesson', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='lessons.lesson')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("slug", models.SlugField()),
+                ("goal", models.JSONField()),
+                ("solution", models.JSONField(default=list)),
+                ("content", models.JSONField(default=dict)),
+                (
+                    "lesson",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="lessons.lesson",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['lesson', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('lesson', 'number'), name='step_unique_number')],
+                "ordering": ["lesson", "number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("lesson", "number"), name="step_unique_number")
+                ],
             },
         ),
     ]

@@ -70,7 +70,7 @@
     busy = true;
     var data = { line: command };
     if (stdin !== null) data.stdin = stdin;
-    post(root.dataset.consoleUrl, data).then(function (res) {
+    return post(root.dataset.consoleUrl, data).then(function (res) {
       term.write((res.output || "").replace(/\r?\n/g, "\r\n"));
     }).catch(function (err) {
       term.write("\x1b[31merror: " + err + "\x1b[0m\r\n");
@@ -136,6 +136,20 @@
     box.dataset.ready = "1";
     window.playgroundTerminal = term;
   }
+
+  // Other scripts (a lesson's "run in console" buttons) run a command as if it were typed:
+  // shown at the prompt, its output below, queued behind a command still running.
+  var queue = Promise.resolve();
+  window.playgroundConsole = {
+    run: function (command) {
+      queue = queue.then(function () {
+        selectTab(document.getElementById("tab-console"));
+        if (term) { line = ""; cursor = 0; redraw(); term.write(command.replace(/\n/g, "\r\n> ") + "\r\n"); }
+        return run(command, null);
+      });
+      return queue;
+    },
+  };
 
   // ---- editor --------------------------------------------------------------------
   var editor = null;

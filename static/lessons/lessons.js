@@ -1,0 +1,64 @@
+// The lesson page: a step's "run in console" and "apply" buttons drive the sandbox beside
+// it (sandbox.js's console and editor), copy buttons copy, hints come one at a time.
+// Step changes and pushes arrive through htmx; nothing here reloads the page.
+(function () {
+  "use strict";
+  var root = document.getElementById("lesson");
+  if (!root) return;
+
+  function copy(text, button) {
+    var done = function () {
+      var label = button.textContent;
+      button.textContent = root.dataset.copied;
+      setTimeout(function () { button.textContent = label; }, 1200);
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done);
+      return;
+    }
+    var area = document.createElement("textarea");  // plain http: the old way
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); done(); } finally { area.remove(); }
+  }
+
+  function applyYaml(text) {
+    var editor = window.playgroundEditor;
+    var tab = document.getElementById("tab-editor");
+    if (tab) tab.click();
+    if (!editor) return;
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+    var apply = document.getElementById("editor-apply");
+    if (apply) apply.click();
+  }
+
+  root.addEventListener("click", function (ev) {
+    var button = ev.target.closest("button[data-action]");
+    if (button) {
+      var action = button.closest(".action");
+      var text = action.querySelector("pre").textContent;
+      var kind = button.dataset.action;
+      if (kind === "copy") { copy(text, button); return; }
+      action.classList.add("ran");
+      if (kind === "apply") applyYaml(text);
+      else if (window.playgroundConsole) window.playgroundConsole.run(text.replace(/\n$/, ""));
+      return;
+    }
+    var hint = ev.target.closest(".show-hint");
+    if (hint) {
+      var hidden = root.querySelector(".hints li[hidden]");
+      if (hidden) hidden.hidden = false;
+      if (!root.querySelector(".hints li[hidden]")) hint.disabled = true;
+      else hint.textContent = hint.dataset.more;
+    }
+  });
+
+  // a new step panel starts at its top
+  document.body.addEventListener("htmx:afterSwap", function (ev) {
+    if (ev.detail.target && ev.detail.target.id === "lesson-step") {
+      var panel = root.querySelector(".lesson-panel");
+      if (panel) panel.scrollTop = 0;
+    }
+  });
+})();
