@@ -23,16 +23,34 @@
     try { document.execCommand("copy"); done(); } finally { area.remove(); }
   }
 
-  function applyYaml(text) {
-    var editor = window.playgroundEditor;
-    var tab = document.getElementById("tab-editor");
-    if (tab) tab.click();
-    if (!editor) return;
-    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
-    var apply = document.getElementById("editor-apply");
-    if (apply) apply.click();
+  // Actions run one after another, in the order pressed; data-busy counts those pending.
+  var queue = Promise.resolve(), pending = 0;
+  function enqueue(job) {
+    pending++;
+    root.dataset.busy = String(pending);
+    queue = queue.then(job).catch(function () { /* shown in the console or editor */ }).then(function () {
+      pending--;
+      root.dataset.busy = String(pending);
+    });
   }
 
+  function applyYaml(text) {
+    var editor = window.playgroundEditor;
+    var out = document.getElementById("apply-output");
+    var tab = document.getElementById("tab-editor");
+    if (tab) tab.click();
+    if (!editor || !out) return Promise.resolve();
+    editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
+    out.textContent = "";
+    document.getElementById("editor-apply").click();
+    return new Promise(function (resolve) {  // sandbox.js writes the answer there
+      var watch = setInterval(function () {
+        if (out.textContent && out.className !== "apply-output") { clearInterval(watch); resolve(); }
+      }, 50);
+    });
+  }
+
+  root.dataset.busy = "0";
   root.addEventListener("click", function (ev) {
     var button = ev.target.closest("button[data-action]");
     if (button) {
@@ -41,8 +59,8 @@
       var kind = button.dataset.action;
       if (kind === "copy") { copy(text, button); return; }
       action.classList.add("ran");
-      if (kind === "apply") applyYaml(text);
-      else if (window.playgroundConsole) window.playgroundConsole.run(text.replace(/\n$/, ""));
+      if (kind === "apply") enqueue(function () { return applyYaml(text); });
+      else enqueue(function () { return window.playgroundConsole.run(text.replace(/\n$/, "")); });
       return;
     }
     var hint = ev.target.closest(".show-hint");
