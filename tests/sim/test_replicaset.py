@@ -178,7 +178,8 @@ def test_scale_down_deletes_unscheduled_then_not_ready_before_ready():
         f"Deleted pod: {not_ready['metadata']['name']}",
     ]
     assert any(
-        "it is not scheduled yet, so it goes first" in t["message"] for t in c.store.timeline
+        "(ranked #1 for deletion: it is not scheduled yet)" in t["message"]
+        for t in c.store.timeline
     )
 
 

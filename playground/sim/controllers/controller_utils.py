@@ -213,7 +213,10 @@ def deletion_reason(pod: dict) -> str:
         return f"it is still {phase}"
     if not is_pod_ready(pod):
         return "it is not ready"
-    return "it has been ready for the shortest time"
+    return (
+        "Ready pods go by pod-deletion-cost, then the most crowded node, then the shortest time "
+        "Ready"
+    )
 
 
 def slow_start_batches(count: int, initial: int = SLOW_START_INITIAL_BATCH_SIZE) -> list[int]:

@@ -157,12 +157,16 @@ def _created_sentence(s: DeploymentSync, rs_name: str, revision: int, count: int
         limit = du.replicas_of(d) + du.max_surge(d)
         return (
             f"Deployment {s.name}: {why}: created ReplicaSet {rs_name} (revision "
-            f"{revision}) with {count} replicas (maxSurge allows {limit} pods in total)"
+            f"{revision}) with {_replicas(count)} (maxSurge allows {limit} pods in total)"
         )
     return (
         f"Deployment {s.name}: {why} and the old pods are gone (Recreate): created "
-        f"ReplicaSet {rs_name} (revision {revision}) with {count} replicas"
+        f"ReplicaSet {rs_name} (revision {revision}) with {_replicas(count)}"
     )
+
+
+def _replicas(n: int) -> str:
+    return "1 replica" if n == 1 else f"{n} replicas"
 
 
 def _existing_or_collision(s: DeploymentSync, rs: dict) -> tuple[dict, bool]:

@@ -57,8 +57,7 @@ def reconcile_new_replica_set(
         s,
         new_rs,
         count,
-        f"new pods may be added up to {surge_total} pods in total "
-        f"(replicas {replicas} + maxSurge {du.max_surge(s.d)})",
+        f"up to {surge_total} pods in total: replicas {replicas} + maxSurge {du.max_surge(s.d)}",
     )
 
 
@@ -127,8 +126,8 @@ def scale_down_old_replica_sets_for_rolling_update(
         s.scale_replica_set_and_record_event(
             rs,
             du.rs_replicas(rs) - count,
-            f"{available} pods are available and at least {min_available} of {replicas} must "
-            f"stay available (maxUnavailable {du.max_unavailable(d)})",
+            f"{available} pods are available; {min_available} of {replicas} must stay "
+            f"available with maxUnavailable {du.max_unavailable(d)}",
         )
         total += count
     return total

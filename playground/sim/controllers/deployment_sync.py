@@ -89,7 +89,9 @@ def scale(s: DeploymentSync, new_rs: dict | None, old_rss: list[dict]) -> None:
     target = du.find_active_or_latest(new_rs, old_rss)
     if target is not None:
         if du.rs_replicas(target) != replicas:
-            s.scale_replica_set_and_record_event(target, replicas)
+            s.scale_replica_set_and_record_event(
+                target, replicas, f"the Deployment wants {replicas}"
+            )
         return
     if is_saturated(d, new_rs):
         for old in du.filter_active(old_rss):

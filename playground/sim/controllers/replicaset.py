@@ -336,7 +336,7 @@ def delete_pods(
 ) -> ApiError | None:
     rs_name = rs["metadata"]["name"]
     error = None
-    for pod in victims:
+    for rank, pod in enumerate(victims, 1):
         name = pod["metadata"]["name"]
         try:
             cluster.api.delete("Pod", name, namespace=pod["metadata"].get("namespace"), actor=NAME)
@@ -352,7 +352,7 @@ def delete_pods(
         why = (
             ""
             if want == 0 or len(victims) >= have
-            else f" ({deletion_reason(pod)}, so it goes first)"
+            else f" (ranked #{rank} for deletion: {deletion_reason(pod)})"
         )
         cluster.record(
             NAME, rs, f"ReplicaSet {rs_name} has {_pods(have)}, wants {want}: deleted {name}{why}"
