@@ -40,6 +40,7 @@ class Call:
     content_type: str = ""
     body: Any = None
     warnings: list[str] = field(default_factory=list)
+    raw_query: str = ""
 
     @property
     def dry_run(self) -> bool:

@@ -6,16 +6,18 @@ database work runs in sync_to_async."""
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import parse_qsl
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from k8sapi import access, discovery, rest, schemas, watch
+from k8sapi import access, discovery, rest, schemas, streams, watch
 from k8sapi.errors import NoResource, Unauthorized
-from playground.sim.errors import ApiError, BadRequest
+from playground.sim.errors import ApiError, BadRequest, InternalError
 
+logger = logging.getLogger(__name__)
 ROOTS = {"api", "apis", "version", "openapi", "healthz", "livez", "readyz"}
 
 
@@ -62,6 +64,9 @@ async def door(request: HttpRequest, rest_path: str = "") -> HttpResponse:
         return await _route(request, sandbox_id, path.strip("/"), prefix)
     except ApiError as err:
         return status_response(err)
+    except Exception as exc:  # kubectl shows a Status, never a Django error page
+        logger.exception("k8s API request failed: %s %s", request.method, path)
+        return status_response(InternalError(f"{type(exc).__name__}: {exc}"))
 
 
 async def _route(request: HttpRequest, sandbox_id: int, path: str, prefix: str) -> HttpResponse:
@@ -164,13 +169,40 @@ async def _resource(
     if request.method == "GET" and sub == "log":
         return await watch.logs(sandbox_id, call)
     if sub in ("exec", "attach"):
-        raise BadRequest("Upgrade request required")
+        return await sync_to_async(_stream_without_websocket)(sandbox_id, call)
     if request.method == "GET" and query.get("watch") in ("1", "true"):
         return await watch.stream(sandbox_id, call)
     if request.method == "GET" and name and query.get("watch") in ("1", "true"):
         return await watch.stream(sandbox_id, call)
     answer = await sync_to_async(rest.handle)(sandbox_id, call)
     return json_response(answer.body, answer.status, answer.warnings)
+
+
+def _stream_without_websocket(sandbox_id: int, call: rest.Call) -> HttpResponse:
+    """exec/attach over SPDY (kubectl's fallback when the websocket was refused): the
+    checks' Status, or 400 since only websockets stream here."""
+    commands = [
+        v for k, v in parse_qsl(call_query_string(call), keep_blank_values=True) if k == "command"
+    ]
+    target = streams.Target(
+        sandbox_id=sandbox_id,
+        namespace=call.namespace or "default",
+        pod=call.name or "",
+        action=call.subresource or "exec",
+        container=call.query.get("container", ""),
+        command=commands,
+        stdin=False,
+        tty=False,
+    )
+    streams.check(target)
+    raise BadRequest(
+        "Upgrade request required: this server streams exec and attach over "
+        "websockets (v5.channel.k8s.io) only"
+    )
+
+
+def call_query_string(call: rest.Call) -> str:
+    return call.raw_query
 
 
 def _access_review(request: HttpRequest) -> HttpResponse:

@@ -110,6 +110,9 @@ async def _events(
 ) -> AsyncIterator[bytes]:
     enc, filt, seen = Encoder(call), Filter(call), set()
     group = sandbox_group(sandbox_id)
+    # daphne sends the headers with the first body chunk: a watch with nothing to report
+    # yet must still answer at once (whitespace between events is valid for every client)
+    yield b"\n"
     try:
         if expired:
             oldest = await sync_to_async(watchlog.oldest)(sandbox_id)

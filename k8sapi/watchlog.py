@@ -24,8 +24,13 @@ def _served(kind: str) -> bool:
 def record(sandbox, saved, changes) -> None:
     events = [
         WatchEvent(
-            sandbox=sandbox, resource_version=c.resource_version, type=c.type, kind=c.kind,
-            namespace=c.namespace, name=c.name, object=c.object,
+            sandbox=sandbox,
+            resource_version=c.resource_version,
+            type=c.type,
+            kind=c.kind,
+            namespace=c.namespace,
+            name=c.name,
+            object=c.object,
         )
         for c in changes
         if _served(c.kind)
