@@ -150,6 +150,7 @@ def controlled_by(obj: dict) -> str:
 def describe(cluster: Cluster, obj: dict) -> str:
     """The `kubectl describe` text of one object."""
     from . import (
+        describe_cluster,
         describe_network,
         describe_other,
         describe_pod,
@@ -159,6 +160,6 @@ def describe(cluster: Cluster, obj: dict) -> str:
 
     describers = {"Pod": describe_pod.describe_pod, **describe_workloads.DESCRIBERS,
                   **describe_network.DESCRIBERS, **describe_other.DESCRIBERS,
-                  **describe_quota.DESCRIBERS}
+                  **describe_quota.DESCRIBERS, **describe_cluster.DESCRIBERS}
     describer = describers.get(obj["kind"], describe_other.generic)
     return describer(cluster, obj, cluster.clock.now)

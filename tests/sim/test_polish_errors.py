@@ -1,7 +1,7 @@
 """kubectl's checkErr form of 422 Invalid errors (kubectl/pkg/cmd/util/helpers.go)."""
 
-from playground.sim.console import Console
 from playground.sim.cluster import Cluster
+from playground.sim.console import Console
 from playground.sim.errors import FieldError, Invalid
 
 

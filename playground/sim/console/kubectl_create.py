@@ -1,4 +1,5 @@
-"""`kubectl create -f -` and the generators `create deployment|namespace|configmap`.
+"""`kubectl create -f -` and the generators `create deployment|namespace|configmap` (service and
+secret generators: create_generators.py).
 
 Models staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go (labels
 `app=<name>`, container named after the image's last path segment without tag or
@@ -12,6 +13,7 @@ import re
 
 from ..errors import ApiError
 from ..resources import REGISTRY
+from . import create_generators as gen
 from .common import CommandError, Flag, Parsed, error_text, parse_flags, qualified
 from .kubectl_apply import _dry_run, _suffix, create_from_file, with_last_applied
 from .output import print_object
@@ -32,7 +34,8 @@ def create(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     sub = next((a for a in args if not a.startswith("-")), None)
     generators = {"deployment": _deployment, "deploy": _deployment,
                   "namespace": _namespace, "ns": _namespace,
-                  "configmap": _configmap, "cm": _configmap}
+                  "configmap": _configmap, "cm": _configmap,
+                  "service": _service, "svc": _service, "secret": _secret}
     if sub in generators and _is_subcommand(args, sub):
         rest = list(args)
         rest.remove(sub)
@@ -128,9 +131,25 @@ def _configmap(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     return _submit(ctx, obj, opts, "configmap")
 
 
-def _submit(ctx: CommandContext, obj: dict, opts: Parsed, wrap: str = "") -> ConsoleResult:
+def _service(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    sub, rest = gen.subcommand(args, "service", tuple(gen.SERVICE_TYPES))
+    opts = parse_flags(f"create service {sub}", rest, gen.service_flags(COMMON, sub))
+    obj = gen.build_service(sub, opts.args, opts)
+    return _submit(ctx, obj, opts, f"{obj['spec']['type']} service")
+
+
+def _secret(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    sub, rest = gen.subcommand(args, "secret", ("generic", "tls", "docker-registry"))
+    opts = parse_flags(f"create secret {sub}", rest, gen.secret_flags(COMMON, sub))
+    obj = gen.build_secret(sub, opts.args, opts)
+    return _submit(ctx, obj, opts, "secret", sep="")
+
+
+def _submit(ctx: CommandContext, obj: dict, opts: Parsed, wrap: str = "",
+            sep: str = ":") -> ConsoleResult:
     """Create (or dry-run) a generated object; `wrap` names the generator whose Run wraps API
-    errors as `failed to create <wrap>: <message>` (create_deployment.go, create_configmap.go)."""
+    errors as `failed to create <wrap>: <message>` (create_deployment.go, create_configmap.go;
+    create_secret.go has no colon: `sep=""`)."""
     rt = REGISTRY.get(obj["kind"])
     dry_run = _dry_run(opts["dry-run"])
     if rt.namespaced:
@@ -145,7 +164,8 @@ def _submit(ctx: CommandContext, obj: dict, opts: Parsed, wrap: str = "") -> Con
         try:
             result = ctx.cluster.api.create(obj, dry_run=dry_run == "server")
         except ApiError as exc:
-            ctx.err(f"error: failed to create {wrap}: {exc.message}" if wrap else error_text(exc))
+            ctx.err(f"error: failed to create {wrap}{sep} {exc.message}" if wrap
+                    else error_text(exc))
             return ctx.result()
     name = qualified(rt, result["metadata"]["name"])
     print_object(ctx, name, result, opts["output"], f"created{_suffix(dry_run)}")

@@ -12,6 +12,7 @@ MODULES = (
     "node",
     "pod",
     "configmap",
+    "secret",
     "serviceaccount",
     "event",
     "deployment",
