@@ -31,12 +31,13 @@ ALLOWED_ATTRIBUTES = {
 
 def _action(kind: str, text: str) -> str:
     label = _("Run in console") if kind == "console" else _("Apply")
+    copy = _("Copy")
     return (
         f'<div class="action" data-kind="{kind}"><pre><code>{escape(text)}</code></pre>'
         f'<div class="action-buttons"><button type="button" class="action-run primary" '
         f'data-action="{kind}">{escape(label)}</button>'
         f'<button type="button" class="action-copy" data-action="copy">'
-        f"{escape(_('Copy'))}</button></div></div>"
+        f"{escape(copy)}</button></div></div>"
     )
 
 
