@@ -23,7 +23,8 @@ class LessonConsumer(SandboxConsumer):
         query = parse_qs(self.scope.get("query_string", b"").decode())
         lang = (query.get("lang") or ["en"])[0]
         self.lang = lang if lang in LANGS else "en"
-        await super().connect()
+        with translation.override(self.lang):  # the map and timeline sent on connect
+            await super().connect()
         if not hasattr(self, "group"):  # refused
             return
         self.lesson_group = lesson_group(self.sandbox_id)
@@ -37,6 +38,10 @@ class LessonConsumer(SandboxConsumer):
         await super().disconnect(code)
         if hasattr(self, "lesson_group"):
             await self.channel_layer.group_discard(self.lesson_group, self.channel_name)
+
+    async def sandbox_changed(self, event: dict) -> None:
+        with translation.override(self.lang):
+            await super().sandbox_changed(event)
 
     async def lesson_checked(self, event: dict) -> None:
         html = await render_lesson(self.sandbox_id, self.lang)

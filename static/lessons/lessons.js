@@ -66,9 +66,17 @@
     var hint = ev.target.closest(".show-hint");
     if (hint) {
       var hidden = root.querySelector(".hints li[hidden]");
-      if (hidden) hidden.hidden = false;
+      if (hidden) { hidden.hidden = false; hidden.scrollIntoView({ block: "nearest" }); }
       if (!root.querySelector(".hints li[hidden]")) hint.disabled = true;
       else hint.textContent = hint.dataset.more;
+    }
+  });
+
+  // a step that just turned done (a push) scrolls its "what just happened" into view
+  document.body.addEventListener("htmx:oobAfterSwap", function (ev) {
+    var el = ev.detail.target;
+    if (el && el.classList && el.classList.contains("step-status") && el.classList.contains("done")) {
+      el.scrollIntoView({ block: "nearest", behavior: "smooth" });
     }
   });
 

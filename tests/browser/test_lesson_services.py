@@ -69,4 +69,7 @@ def test_services_lesson_completes_from_pushes(page: Page, live_url: str, celery
     expect(page.locator("#lesson-step")).to_have_attribute("data-step", str(len(steps)))
     expect(page.locator(f"#step-status-{len(steps)}")).to_contain_text("방금 일어난 일")
     wait_connected(page)
+    # the sandbox's fragments pushed over the socket are Korean too
+    expect(page.locator("#workloads h2")).to_have_text("워크로드")
+    expect(page.locator("#tab-console")).to_have_text("콘솔")
     page.screenshot(path="/tmp/lesson-services-ko.png")
