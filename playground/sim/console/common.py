@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ApiError, Invalid
+from ..errors import ApiError, BadRequest, Invalid, NotFound
 from ..resources import REGISTRY, ResourceType
 from .registry import CommandError
 
@@ -189,6 +189,25 @@ def split_type_name(args: list[str]) -> list[tuple[ResourceType, str]]:
         return pairs
     rt = resolve_type(args[0])
     return [(rt, name) for name in args[1:]]
+
+
+def list_selected(api, rt: ResourceType, namespace: str | None, label_selector: str | None = None,
+                  field_selector: str | None = None) -> list[dict]:
+    """A list through kubectl's resource builder (cli-runtime resource/selector.go): a
+    BadRequest or NotFound gets `Unable to find "<gvr>" that match label selector ...` (or
+    `Unable to list "<gvr>": `) put before the server's message."""
+    try:
+        return api.list(rt.kind, namespace, label_selector=label_selector,
+                        field_selector=field_selector)
+    except (BadRequest, NotFound) as exc:
+        gvr = f"{rt.group}/{rt.version}, Resource={rt.plural}"
+        if not label_selector and not field_selector:
+            exc.message = f'Unable to list "{gvr}": {exc.message}'
+        else:
+            exc.message = (f'Unable to find "{gvr}" that match label selector '
+                           f'"{label_selector or ""}", field selector "{field_selector or ""}": '
+                           f"{exc.message}")
+        raise
 
 
 # ---- API errors as kubectl prints them --------------------------------------------------

@@ -17,6 +17,7 @@ from .common import (
     Flag,
     Parsed,
     error_text,
+    list_selected,
     parse_flags,
     resolve_type,
     split_type_name,
@@ -139,7 +140,7 @@ def _targets(ctx: CommandContext, opts: Parsed) -> list:
     found = []
     for rt in types:
         list_ns = None if (opts["all-namespaces"] or not rt.namespaced) else ns
-        for obj in ctx.cluster.api.list(rt.kind, list_ns, label_selector=opts["selector"],
-                                        field_selector=opts["field-selector"]):
+        for obj in list_selected(ctx.cluster.api, rt, list_ns, opts["selector"],
+                                 opts["field-selector"]):
             found.append((rt, obj["metadata"]["name"], obj["metadata"].get("namespace")))
     return found

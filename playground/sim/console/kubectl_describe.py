@@ -13,6 +13,7 @@ from ..errors import NotFound
 from .common import (
     CommandError,
     Flag,
+    list_selected,
     parse_flags,
     resolve_type,
     split_type_name,
@@ -53,7 +54,7 @@ def _objects(ctx: CommandContext, args: list[str], ns: str | None, selector: str
         return [api.get(rt.kind, name, ns or "default") for rt, name in split_type_name(args)]
     rt = resolve_type(args[0])
     list_ns = ns if rt.namespaced else None
-    items = api.list(rt.kind, list_ns, label_selector=selector)
+    items = list_selected(api, rt, list_ns, selector)
     if len(args) == 1:
         return items
     found = []

@@ -19,6 +19,7 @@ from .common import (
     CommandError,
     Flag,
     Parsed,
+    list_selected,
     parse_flags,
     qualified,
     resolve_type,
@@ -131,8 +132,7 @@ def _fetch(ctx: CommandContext, requests, namespace: str | None,
     for rt, name in requests:
         ns = namespace if rt.namespaced else None
         if name is None:
-            items = api.list(rt.kind, ns, label_selector=opts["selector"],
-                             field_selector=opts["field-selector"])
+            items = list_selected(api, rt, ns, opts["selector"], opts["field-selector"])
             found += [(rt, o) for o in items]
             continue
         try:

@@ -14,7 +14,8 @@ from importlib import import_module
 
 from .. import labels as labelsel
 from ..objects import get_path
-from .common import CommandError, Flag, parse_flags, resolve_type
+from ..resources import REGISTRY
+from .common import CommandError, Flag, list_selected, parse_flags, resolve_type
 from .registry import CommandContext, ConsoleResult, kubectl_command
 
 FLAGS = (Flag("container", "c"), Flag("previous", "p", "bool"), Flag("follow", "f", "bool"),
@@ -34,7 +35,7 @@ def logs(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     opts = parse_flags("logs", args, FLAGS)
     ns = opts["namespace"] or "default"
     if opts["selector"]:
-        pods = ctx.cluster.api.list("Pod", ns, label_selector=opts["selector"])
+        pods = list_selected(ctx.cluster.api, REGISTRY.get("Pod"), ns, opts["selector"])
         if not pods:
             ctx.warn(f"No resources found in {ns} namespace.")
         for pod in pods:
