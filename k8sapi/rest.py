@@ -47,6 +47,11 @@ class Call:
         return self.query.get("dryRun") == "All"
 
 
+def truthy(value: str | None) -> bool:
+    """strconv.ParseBool's true spellings (the Python client sends `True`)."""
+    return value in ("1", "t", "T", "true", "TRUE", "True")
+
+
 class Answer:
     def __init__(self, body: Any, status: int = 200, content_type: str = "application/json"):
         self.body, self.status, self.content_type = body, status, content_type
@@ -246,8 +251,6 @@ def _apply(cluster, call: Call) -> Answer:
     if not isinstance(body, dict):
         raise BadRequest("error decoding YAML: the applied configuration is not an object")
     body.setdefault("metadata", {}).setdefault("name", call.name)
-    if call.query.get("force") not in (None, "true", "false"):
-        raise BadRequest("force must be true or false")
     if not call.query.get("fieldManager"):
         raise BadRequest("PATCH, application/apply-patch+yaml requires fieldManager to be set")
     try:
@@ -276,7 +279,7 @@ def delete_options(call: Call) -> dict:
     if "propagationPolicy" in q:
         opts["propagationPolicy"] = q["propagationPolicy"]
     if "orphanDependents" in q and "propagationPolicy" not in opts:
-        opts["propagationPolicy"] = "Orphan" if q["orphanDependents"] == "true" else "Background"
+        opts["propagationPolicy"] = "Orphan" if truthy(q["orphanDependents"]) else "Background"
     if opts.get("orphanDependents") is not None and not opts.get("propagationPolicy"):
         opts["propagationPolicy"] = "Orphan" if opts["orphanDependents"] else "Background"
     if q.get("dryRun") == "All" or "All" in (opts.get("dryRun") or []):

@@ -20,6 +20,7 @@ from asgiref.sync import sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from k8sapi import access
+from k8sapi.rest import truthy
 from playground.sandboxes import opened
 from playground.sim.console.common import CommandError
 from playground.sim.console.net_exec import run_in
@@ -61,8 +62,8 @@ def parse(path: str, query: str) -> tuple[str, Target] | None:
         action=parts[8],
         container=(q.get("container") or [""])[0],
         command=q.get("command") or [],
-        stdin=(q.get("stdin") or [""])[0] in ("true", "1"),
-        tty=(q.get("tty") or [""])[0] in ("true", "1"),
+        stdin=truthy((q.get("stdin") or [""])[0]),
+        tty=truthy((q.get("tty") or [""])[0]),
     )
     return parts[1], target
 

@@ -170,9 +170,9 @@ async def _resource(
         return await watch.logs(sandbox_id, call)
     if sub in ("exec", "attach"):
         return await sync_to_async(_stream_without_websocket)(sandbox_id, call)
-    if request.method == "GET" and query.get("watch") in ("1", "true"):
-        return await watch.stream(sandbox_id, call)
-    if request.method == "GET" and name and query.get("watch") in ("1", "true"):
+    if request.method == "GET" and rest.truthy(query.get("watch")):
+        if name:  # the deprecated GET .../NAME?watch=1 form watches that one object
+            call.name, call.query["fieldSelector"] = None, f"metadata.name={name}"
         return await watch.stream(sandbox_id, call)
     answer = await sync_to_async(rest.handle)(sandbox_id, call)
     return json_response(answer.body, answer.status, answer.warnings)

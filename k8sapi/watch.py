@@ -110,9 +110,9 @@ async def _events(
 ) -> AsyncIterator[bytes]:
     enc, filt, seen = Encoder(call), Filter(call), set()
     group = sandbox_group(sandbox_id)
-    # daphne sends the headers with the first body chunk: a watch with nothing to report
-    # yet must still answer at once (whitespace between events is valid for every client)
-    yield b"\n"
+    # daphne sends the headers with the first body chunk: an empty chunk answers a watch
+    # that has nothing to report yet at once
+    yield b""
     try:
         if expired:
             oldest = await sync_to_async(watchlog.oldest)(sandbox_id)
@@ -181,7 +181,7 @@ def read_logs(sandbox_id: int, call: rest.Call) -> tuple[str, bool]:
         cluster = loaded.cluster
         pod = cluster.api.get("Pod", call.name, call.namespace)
         container = _container(pod, call.query.get("container"))
-        previous = call.query.get("previous") == "true"
+        previous = rest.truthy(call.query.get("previous"))
         text = simlogs.container_logs(cluster, pod, container, previous)
         running = any(
             s.get("name") == container and "running" in (s.get("state") or {})
@@ -202,7 +202,7 @@ def _tail(text: str, query: dict) -> str:
 async def logs(sandbox_id: int, call: rest.Call) -> HttpResponse:
     text, running = await sync_to_async(read_logs)(sandbox_id, call)
     text = _tail(text, call.query)
-    if call.query.get("follow") != "true" or not running:
+    if not rest.truthy(call.query.get("follow")) or not running:
         return HttpResponse(text, content_type="text/plain")
     return StreamingHttpResponse(_follow(sandbox_id, call, text), content_type="text/plain")
 

@@ -1,0 +1,204 @@
+"""The real kubectl against a live daphne: the commands a learner uses at work."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+
+import pytest
+
+from playground.models import Sandbox
+from playground.sandboxes import opened
+from playground.sim.console import Console
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        ports: [{containerPort: 80}]
+"""
+
+
+def console(door, line: str) -> str:
+    with opened(door.sandbox.pk) as loaded:
+        return Console(loaded.cluster).run(line).output
+
+
+def test_version_discovery_and_tables_match_the_console(door, need_kubectl):
+    version = door.kubectl("version").stdout
+    assert "Server Version: v1.33.0" in version
+
+    resources = [line.split() for line in door.kubectl("api-resources").stdout.splitlines()]
+    assert ["deployments", "deploy", "apps/v1", "true", "Deployment"] in resources
+    assert ["pods", "po", "v1", "true", "Pod"] in resources
+
+    nodes = door.kubectl("get", "nodes").stdout.splitlines()
+    assert nodes[0].split() == ["NAME", "STATUS", "ROLES", "AGE", "VERSION"]
+    assert [line.split()[0] for line in nodes[1:]] == ["cp-1", "worker-1", "worker-2"]
+
+    wide = door.kubectl("get", "pods", "-A", "-o", "wide").stdout.splitlines()
+    ours = console(door, "kubectl get pods -A -o wide").splitlines()
+    assert wide[0].split() == ours[0].split()
+    assert wide[0].split()[:2] == ["NAMESPACE", "NAME"]
+    assert [line.split()[:3] for line in wide[1:]] == [line.split()[:3] for line in ours[1:]]
+
+    labels = door.kubectl("get", "ns", "default", "--show-labels").stdout.splitlines()
+    assert labels[0].split() == ["NAME", "STATUS", "AGE", "LABELS"]
+    assert labels[1].split()[-1] == "kubernetes.io/metadata.name=default"
+
+
+def test_apply_scale_label_set_image_diff_and_delete(door, need_kubectl):
+    assert door.kubectl("apply", "-f", "-", stdin=DEPLOYMENT).stdout == (
+        "deployment.apps/web created\n"
+    )
+    assert door.kubectl("apply", "-f", "-", stdin=DEPLOYMENT).stdout == (
+        "deployment.apps/web unchanged\n"
+    )
+    # the change is stored where the page and the console read it
+    assert "web" in console(door, "kubectl get deploy")
+
+    assert door.kubectl("scale", "deploy/web", "--replicas=3").stdout == (
+        "deployment.apps/web scaled\n"
+    )
+    assert door.kubectl("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}").stdout == "3"
+
+    diff = door.kubectl("diff", "-f", "-", stdin=DEPLOYMENT, ok=False)
+    assert diff.returncode == 1, diff.stderr
+    assert "-  replicas: 3" in diff.stdout and "+  replicas: 2" in diff.stdout
+    assert door.kubectl("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}").stdout == "3"
+
+    out = door.kubectl("set", "image", "deploy/web", "nginx=nginx:1.28").stdout
+    assert out == "deployment.apps/web image updated\n"
+    assert door.kubectl("label", "deploy", "web", "tier=front").stdout == (
+        "deployment.apps/web labeled\n"
+    )
+    shown = door.kubectl("get", "deploy", "-L", "tier").stdout.splitlines()
+    assert shown[0].split()[-1] == "TIER" and shown[1].split()[-1] == "front"
+
+    dry = door.kubectl("delete", "deploy", "web", "--dry-run=server").stdout
+    assert dry == 'deployment.apps "web" deleted (server dry run)\n'
+    assert door.kubectl("delete", "deploy", "web").stdout == 'deployment.apps "web" deleted\n'
+    missing = door.kubectl("get", "deploy", "web", ok=False)
+    assert missing.returncode == 1
+    assert missing.stderr == 'Error from server (NotFound): deployments.apps "web" not found\n'
+
+
+def test_create_commands_send_protobuf_and_expose(door, need_kubectl):
+    out = door.kubectl(
+        "create", "deployment", "hello", "--image=nginx:1.27", "--replicas=2", "--port=80"
+    ).stdout
+    assert out == "deployment.apps/hello created\n"
+    spec = door.kubectl(
+        "get",
+        "deploy",
+        "hello",
+        "-o",
+        "jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image} "
+        "{.spec.template.spec.containers[0].ports[0].containerPort}",
+    ).stdout
+    assert spec == "2 nginx:1.27 80"
+    assert door.kubectl("create", "configmap", "cfg", "--from-literal=a=1").stdout == (
+        "configmap/cfg created\n"
+    )
+    assert door.kubectl("get", "cm", "cfg", "-o", "jsonpath={.data.a}").stdout == "1"
+    assert door.kubectl("create", "namespace", "team").stdout == "namespace/team created\n"
+    assert door.kubectl("create", "service", "clusterip", "db", "--tcp=5432").stdout == (
+        "service/db created\n"
+    )
+    assert door.kubectl("expose", "deployment", "hello", "--port=80").stdout == (
+        "service/hello exposed\n"
+    )
+    svc = door.kubectl("get", "svc", "hello").stdout.splitlines()
+    assert svc[0].split() == ["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]
+    assert svc[1].split()[:2] == ["hello", "ClusterIP"] and svc[1].split()[4] == "80/TCP"
+    assert door.kubectl("auth", "can-i", "create", "pods").stdout == "yes\n"
+    secret = door.kubectl("create", "secret", "generic", "s", "--from-literal=x=y", ok=False)
+    if secret.returncode == 0:  # Secrets served: the protobuf map<string, bytes> decoded
+        data = door.kubectl("get", "secret", "s", "-o", "jsonpath={.data.x}").stdout
+        assert data == "eQ=="
+    else:
+        assert "the server could not find the requested resource" in secret.stderr
+    unknown = door.kubectl("get", "cronjobs", ok=False)
+    assert unknown.stderr == 'error: the server doesn\'t have a resource type "cronjobs"\n'
+
+
+def test_strict_field_validation_and_explain(door, need_kubectl):
+    bad = DEPLOYMENT.replace("  replicas: 2\n", "  replicas: 2\n  replica: 3\n")
+    refused = door.kubectl("apply", "-f", "-", stdin=bad, ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        'Error from server (BadRequest): error when creating "STDIN": Deployment in version '
+        '"v1" cannot be handled as a Deployment: strict decoding error: unknown field '
+        '"spec.replica"\n'
+    )
+    explained = door.kubectl("explain", "deployment.spec.replicas").stdout
+    assert "KIND:       Deployment" in explained and "FIELD: replicas <integer>" in explained
+
+
+def test_get_watch_rollout_logs_exec_and_run(door, celery_worker, need_kubectl):
+    env_kubectl = door.kubectl  # the watcher below runs beside other commands
+    watcher = subprocess.Popen(
+        ["kubectl", "--kubeconfig", str(door.kubeconfig), "get", "pods", "-w", "-l", "app=w"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"HOME": str(door.cache), "KUBECACHEDIR": str(door.cache), "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        time.sleep(1.0)
+        env_kubectl("create", "deployment", "w", "--image=nginx:1.27")
+        status = env_kubectl("rollout", "status", "deploy/w", "--timeout=60s").stdout
+        assert status.endswith('deployment "w" successfully rolled out\n')
+    finally:
+        time.sleep(1.0)
+        watcher.terminate()
+        seen = watcher.communicate(timeout=10)[0].splitlines()
+    assert seen[0].split() == ["NAME", "READY", "STATUS", "RESTARTS", "AGE"]
+    statuses = [line.split()[2] for line in seen[1:]]
+    assert statuses[0] == "Pending" and "Running" in statuses
+
+    pod = env_kubectl("get", "pods", "-l", "app=w", "-o", "name").stdout.strip()
+    logs = env_kubectl("logs", pod).stdout
+    assert "/docker-entrypoint.sh: Configuration complete; ready for start up" in logs
+
+    env_kubectl("run", "bb", "--image=busybox:1.36", "--restart=Never", "--", "sleep", "3600")
+    env_kubectl("wait", "--for=condition=Ready", "pod/bb", "--timeout=60s")
+    lookup = env_kubectl("exec", "bb", "--", "nslookup", "kubernetes").stdout
+    assert "Name:\tkubernetes.default.svc.cluster.local\nAddress: 10.96.0.1\n" in lookup
+    resolv = env_kubectl("exec", "bb", "--", "cat", "/etc/resolv.conf").stdout
+    assert resolv.startswith("search default.svc.cluster.local svc.cluster.local cluster.local")
+    missing = env_kubectl("exec", "nope", "--", "ls", ok=False)
+    assert missing.stderr == 'Error from server (NotFound): pods "nope" not found\n'
+
+    once = env_kubectl(
+        "run",
+        "tmp",
+        "--rm",
+        "-i",
+        "--image=busybox:1.36",
+        "--restart=Never",
+        "--",
+        "nslookup",
+        "kubernetes",
+    )
+    assert "Address: 10.96.0.1" in once.stdout and 'pod "tmp" deleted' in once.stdout
+
+    for verb in ("pause", "resume", "restart"):
+        out = env_kubectl("rollout", verb, "deploy/w").stdout
+        assert out == f"deployment.apps/w {verb}d\n".replace("restartd", "restarted")
+    history = env_kubectl("rollout", "history", "deploy/w").stdout
+    assert history.startswith("deployment.apps/w \nREVISION  CHANGE-CAUSE\n1         <none>\n")
+    assert Sandbox.objects.get(pk=door.sandbox.pk).resource_version > 0
