@@ -129,14 +129,10 @@ REDIS_PREFIX = os.environ.get("REDIS_PREFIX", "playground")
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
-        # redis-py 8 reads with a 5 s socket timeout by default, the same 5 s that
-        # channels-redis blocks in BZPOPMIN: an idle consumer then dies with
-        # TimeoutError (django/channels_redis#422). Give reads more room than that.
-        "CONFIG": {
-            "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
-            "prefix": f"{REDIS_PREFIX}:asgi",
-        },
+        # channels-redis's layer, blocking less than redis-py 8's 5 s read timeout
+        # (playground/channel_layer.py)
+        "BACKEND": "playground.channel_layer.RedisChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{REDIS_PREFIX}:asgi"},
     }
 }
 
