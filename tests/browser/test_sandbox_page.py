@@ -62,7 +62,7 @@ def test_a_visitor_drives_a_live_sandbox(page: Page, live_url: str, celery_worke
     expect(page.locator("#clock-msg")).to_contain_text("advanced 5m0s")
     page.locator("#clock-advance5").click()
     expect(page.locator("#node-worker-2 .node-head .badge").first).to_have_text("NotReady")
-    expect(page.locator(RUNNING_WEB.format(node="worker-1"))).to_have_count(5, timeout=20_000)
+    expect(page.locator(RUNNING_WEB.format(node="worker-1"))).to_have_count(5, timeout=45_000)
     page.screenshot(path="/tmp/sandbox-node-stopped.png")
 
     # reset: a fresh cluster, no Deployment, worker-2 back
@@ -86,5 +86,5 @@ def expect_running(page: Page, count: int) -> None:
         " && p.querySelector('.badge').textContent === 'Running').length)"
         ".reduce((a, b) => a + b, 0) === n",
         arg=count,
-        timeout=20_000,
+        timeout=45_000,
     )
