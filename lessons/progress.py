@@ -75,13 +75,18 @@ def apply_starting_state(lesson: Lesson, sandbox_id: int) -> None:
 
 def progress_restart(*, progress: LessonProgress) -> LessonProgress:
     """A fresh sandbox in the starting state, and the lesson from its first step."""
-    progress.completed_steps, progress.history = [], []
+    sandbox = progress.sandbox
+    # detached while it is rebuilt: a check must not see the bare cluster before the
+    # starting state (an `absent` goal would pass there)
+    progress.completed_steps, progress.history, progress.sandbox = [], [], None
     progress.current_step, progress.completed_at = 1, None
     progress.save()
-    if progress.sandbox is None:
+    if sandbox is None:
         return progress_start(lesson=progress.lesson, user=progress.user, visitor=progress.visitor)
-    sandboxes.sandbox_reset(sandbox=progress.sandbox)
-    apply_starting_state(progress.lesson, progress.sandbox_id)
+    sandboxes.sandbox_reset(sandbox=sandbox)
+    apply_starting_state(progress.lesson, sandbox.pk)
+    progress.sandbox = sandbox
+    progress.save(update_fields=["sandbox", "updated_at"])
     return progress
 
 

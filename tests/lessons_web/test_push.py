@@ -1,0 +1,55 @@
+"""The lesson socket, on a real daphne: a step whose goal is reached by a command is
+pushed done, with its explanation, in the page's language; strangers are refused."""
+
+import re
+
+import pytest
+from websockets.exceptions import InvalidStatus
+from websockets.sync.client import connect
+
+from lessons.loading import load_lessons
+from lessons.models import LessonProgress
+from tests.lessons_web.conftest import client_for
+from tests.live.support import cookie_header
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def lesson_socket(server, sandbox_id: int, client, lang: str = "en"):
+    return connect(
+        f"{server.ws_url}/ws/lesson/{sandbox_id}/?lang={lang}",
+        origin=server.url,
+        additional_headers=cookie_header(client),
+        open_timeout=10,
+    )
+
+
+def receive_until(socket, text: str, limit: int = 30) -> str:
+    for _ in range(limit):
+        message = socket.recv(timeout=10)
+        if text in message:
+            return message
+    raise AssertionError(f"no message with {text!r}")
+
+
+def test_a_passing_step_is_pushed_done_in_the_pages_language(asgi_server, alice, bob):
+    load_lessons()
+    client = client_for(alice)
+    client.post("/lessons/services/start")
+    progress = LessonProgress.objects.get()
+    with lesson_socket(asgi_server, progress.sandbox_id, client, "ko") as socket:
+        first = receive_until(socket, 'id="step-status-1"')
+        assert 'class="step-status"' in first and "스스로 확인" in first
+        assert 'id="lesson-steps"' in first
+        response = client.post(
+            "/lessons/services/console", {"line": "kubectl expose deployment web --port=80"}
+        )
+        assert response.json()["ok"]
+        done = receive_until(socket, 'class="step-status done"')
+        assert 'id="step-status-1"' in done and "방금 일어난 일" in done
+        assert re.search(r'class="done current" id="nav-step-1"', done)
+        assert re.search(r'class="" id="nav-step-2"', done)
+        assert "다음 단계" in done
+    for stranger in (client_for(bob), client_for()):
+        with pytest.raises(InvalidStatus):
+            lesson_socket(asgi_server, progress.sandbox_id, stranger)
