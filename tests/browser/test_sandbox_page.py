@@ -49,7 +49,21 @@ def test_a_visitor_drives_a_live_sandbox(page: Page, live_url: str, celery_worke
     expect(page.locator("#terminal")).to_contain_text("deployment.apps/web scaled")
     expect_running(page, 5)
 
+    # any object opens its detail: kubectl describe, YAML, its timeline
+    page.locator("#workloads a", has_text="Deployment web").click()
+    expect(page.locator("#detail")).to_contain_text("Name:                   web")
+    expect(page.locator("#detail .timeline")).to_contain_text("you created Deployment web")
+    page.keyboard.press("Escape")
+    expect(page.locator("#detail")).to_be_hidden()
+
+    # the namespace filter shows the system pods on the control plane
+    page.locator("#ns-filter").select_option("kube-system")
+    expect(page.locator("#node-cp-1 .pod", has_text="etcd-cp-1")).to_be_visible()
+    expect(page.locator("#node-worker-1 .pod", has_text="web-").first).to_be_hidden()
+    page.locator("#ns-filter").select_option("default")
+
     # history: the up arrow brings the last command back onto the prompt
+    page.locator("#terminal").click()
     page.keyboard.press("ArrowUp")
     assert current_line(page) == "$ kubectl scale deployment web --replicas=5"
     page.keyboard.press("Control+c")
