@@ -34,12 +34,29 @@ class ObjectRowInline(admin.TabularInline):
 
 @admin.register(Sandbox)
 class SandboxAdmin(admin.ModelAdmin):
-    list_display = ["name", "owner", "visitor_short", "object_count", "resource_version",
-                    "speed", "paused", "last_seen_at", "created_at"]
+    list_display = [
+        "name",
+        "owner",
+        "visitor_short",
+        "object_count",
+        "resource_version",
+        "speed",
+        "paused",
+        "last_seen_at",
+        "created_at",
+    ]
     list_filter = ["paused"]
     search_fields = ["name", "owner__username"]
-    readonly_fields = ["meta", "resource_version", "reconciling_until", "timer_token",
-                       "timer_due", "timeline_seq", "created_at", "updated_at"]
+    readonly_fields = [
+        "meta",
+        "resource_version",
+        "reconciling_until",
+        "timer_token",
+        "timer_due",
+        "timeline_seq",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["reset_sandboxes"]
     inlines = [ObjectRowInline]
 
