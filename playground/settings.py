@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "lessons",
     "k8sapi",
+    "exercises",
 ]
 
 MIDDLEWARE = [
