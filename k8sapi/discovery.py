@@ -36,13 +36,22 @@ SUBRESOURCES: dict[str, tuple[str | None, list[str], str | None]] = {
 }
 
 # Extra groups kubectl talks to that have no stored kind.
-AUTHORIZATION = {
-    "name": "selfsubjectaccessreviews",
-    "singularName": "selfsubjectaccessreview",
-    "namespaced": False,
-    "kind": "SelfSubjectAccessReview",
-    "verbs": ["create"],
-}
+AUTHORIZATION = [
+    {
+        "name": "selfsubjectaccessreviews",
+        "singularName": "selfsubjectaccessreview",
+        "namespaced": False,
+        "kind": "SelfSubjectAccessReview",
+        "verbs": ["create"],
+    },
+    {
+        "name": "selfsubjectrulesreviews",
+        "singularName": "selfsubjectrulesreview",
+        "namespaced": False,
+        "kind": "SelfSubjectRulesReview",
+        "verbs": ["create"],
+    },
+]
 
 
 def served() -> list[ResourceType]:
@@ -139,7 +148,7 @@ def resource_list(group_version: str) -> dict | None:
             subs += [s for s in ("attach",) if s not in subs]
         resources += [_subresource(rt, s) for s in sorted(subs)]
     if group_version == "authorization.k8s.io/v1":
-        resources.append(AUTHORIZATION)
+        resources += AUTHORIZATION
     resources.sort(key=lambda r: r["name"])
     return {
         "kind": "APIResourceList",

@@ -191,6 +191,12 @@ M: dict[str, dict[int, tuple[str, str, bool]]] = {
         6: ("subresource", S, False),
         7: ("name", S, False),
     },
+    "SelfSubjectRulesReview": {
+        1: ("metadata", "ObjectMeta", False),
+        2: ("spec", "SelfSubjectRulesReviewSpec", False),
+        3: ("status", "Empty", False),
+    },
+    "SelfSubjectRulesReviewSpec": {1: ("namespace", S, False)},
     "NonResourceAttributes": {1: ("path", S, False), 2: ("verb", S, False)},
     "Empty": {},
 }

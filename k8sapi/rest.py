@@ -16,7 +16,7 @@ from k8sapi import schemas, tables
 from playground.sandboxes import opened
 from playground.sim.errors import BadRequest, MethodNotAllowed, NotFound
 from playground.sim.objects import clone
-from playground.sim.resources import ResourceType
+from playground.sim.resources import REGISTRY, ResourceType
 
 PATCH_TYPES = {
     "application/json-patch+json": "json",
@@ -62,6 +62,9 @@ def handle(sandbox_id: int, call: Call) -> Answer:
     with opened(sandbox_id, seen=True) as loaded:
         # an ApiError leaves the block: the transaction rolls back, nothing is saved
         answer = _dispatch(loaded.cluster, call)
+        warning = getattr(REGISTRY.strategy(call.rt.kind), "read_warning", None)
+        if warning:  # deprecated kinds (v1 Endpoints) warn on every request
+            call.warnings.append(warning.removeprefix("Warning: "))
         answer.warnings = call.warnings
         return answer
 
@@ -171,18 +174,19 @@ def _body_object(call: Call) -> dict:
     return body
 
 
-def _check_fields(call: Call, body: dict) -> None:
-    """fieldValidation=Strict|Warn: unknown and duplicate fields, as the real decoder."""
-    mode = call.query.get("fieldValidation", "")
-    if mode not in ("Strict", "Warn"):
+def _check_fields(call: Call, body: dict, *, patch: bool = False) -> None:
+    """Unknown fields are dropped, as the real decoder does; fieldValidation says whether
+    that is silent (Ignore), a warning (Warn, the server's default) or a 400 (Strict)."""
+    mode = call.query.get("fieldValidation") or "Warn"
+    unknown = schemas.unknown_fields(call.rt, body, prune=mode != "Strict")
+    if not unknown or mode == "Ignore":
         return
-    unknown = schemas.unknown_fields(call.rt, body)
-    if not unknown:
-        return
-    if mode == "Warn":
+    if mode != "Strict":
         call.warnings += [f'unknown field "{f}"' for f in unknown]
         return
     fields = ", ".join(f'unknown field "{f}"' for f in unknown)
+    if patch:  # the patch handler reports the decoder's errors alone (patch.go)
+        raise BadRequest(f"strict decoding error: {fields}")
     raise BadRequest(
         f'{call.rt.kind} in version "{call.rt.version}" cannot be handled as a '
         f"{call.rt.kind}: strict decoding error: {fields}"
@@ -232,6 +236,8 @@ def _patch(cluster, call: Call) -> Answer:
         return _apply(cluster, call)
     if call.body is None:
         raise BadRequest("the body of the request was in an unknown format")
+    if isinstance(call.body, dict) and call.subresource is None:
+        _check_fields(call, call.body, patch=True)
     patched = cluster.api.patch(
         call.rt.kind,
         call.name,
@@ -258,6 +264,7 @@ def _apply(cluster, call: Call) -> Answer:
     except NotFound:
         call.body = body
         return _create(cluster, call)
+    _check_fields(call, body, patch=True)
     body["metadata"].pop("resourceVersion", None)
     patched = cluster.api.patch(
         call.rt.kind,

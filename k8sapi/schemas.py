@@ -51,12 +51,14 @@ def _ref_name(ref: str) -> str:
 # ---- unknown fields (the strict decoder) ------------------------------------------------------
 
 
-def unknown_fields(rt: ResourceType, body: dict) -> list[str]:
+def unknown_fields(rt: ResourceType, body: dict, *, prune: bool = False) -> list[str]:
+    """Paths of the fields the kind's schema does not declare; `prune` also drops them,
+    as the real decoder does whatever the fieldValidation level."""
     name = definition_for(rt.api_version, rt.kind)
     if name is None:
         return []
     found: list[str] = []
-    _walk(raw_definitions()[name], body, "", found)
+    _walk(raw_definitions()[name], body, "", found, prune)
     return found
 
 
@@ -68,23 +70,27 @@ def _resolve(schema: dict) -> dict:
     return schema
 
 
-def _walk(schema: dict, value: Any, path: str, found: list[str]) -> None:
+def _walk(schema: dict, value: Any, path: str, found: list[str], prune: bool) -> None:
     schema = _resolve(schema)
     if isinstance(value, dict):
         props = schema.get("properties")
         if props is not None:
-            for key, sub in value.items():
+            for key, sub in list(value.items()):
                 where = f"{path}.{key}" if path else key
+                if key.startswith("$"):
+                    continue  # strategic merge patch directives ($patch, $setElementOrder/...)
                 if key not in props:
                     found.append(where)
+                    if prune:
+                        del value[key]
                 else:
-                    _walk(props[key], sub, where, found)
+                    _walk(props[key], sub, where, found, prune)
         elif isinstance(schema.get("additionalProperties"), dict):
             for key, sub in value.items():
-                _walk(schema["additionalProperties"], sub, f"{path}.{key}", found)
+                _walk(schema["additionalProperties"], sub, f"{path}.{key}", found, prune)
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for i, item in enumerate(value):
-            _walk(schema["items"], item, f"{path}[{i}]", found)
+            _walk(schema["items"], item, f"{path}[{i}]", found, prune)
 
 
 # ---- OpenAPI v3 ---------------------------------------------------------------------------

@@ -28,11 +28,14 @@ def status_response(err: ApiError) -> HttpResponse:
 def json_response(body, status: int = 200, warnings: list[str] | None = None) -> HttpResponse:
     data = body if isinstance(body, bytes) else json.dumps(body, separators=(",", ":"))
     response = HttpResponse(data, status=status, content_type="application/json")
-    for i, text in enumerate(warnings or []):
-        # Django keeps one value per header name: several warnings share one header line
-        response.headers["Warning"] = (
-            (response.headers.get("Warning") + ", ") if i else ""
-        ) + f'299 - "{text}"'
+    if warnings:
+        # RFC 7234 warn-text is a quoted-string; Django keeps one value per header name, so
+        # several warnings share one header, comma-separated (kubectl splits them)
+        quoted = [
+            '299 - "' + w.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for w in dict.fromkeys(warnings)
+        ]
+        response.headers["Warning"] = ", ".join(quoted)
     return response
 
 
@@ -138,8 +141,8 @@ async def _resource(
     request: HttpRequest, sandbox_id: int, group_version: str, rest_parts: list[str]
 ) -> HttpResponse:
     namespace, parts = _split(rest_parts)
-    if group_version == "authorization.k8s.io/v1" and parts[0] == "selfsubjectaccessreviews":
-        return await sync_to_async(_access_review)(request)
+    if group_version == "authorization.k8s.io/v1" and parts[0] in REVIEWS:
+        return await sync_to_async(_access_review)(request, parts[0])
     rt = discovery.find(group_version, parts[0])
     if rt is None or len(parts) > 3:
         raise NoResource()
@@ -205,16 +208,28 @@ def call_query_string(call: rest.Call) -> str:
     return call.raw_query
 
 
-def _access_review(request: HttpRequest) -> HttpResponse:
-    """`kubectl auth can-i`: the learner is cluster-admin of their own sandbox."""
-    review = rest.parse_body(request.body, request.headers.get("Content-Type", "")) or {}
+REVIEWS = {"selfsubjectaccessreviews", "selfsubjectrulesreviews"}
+ADMIN_RULES = {
+    "resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+    "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}],
+    "incomplete": False,
+}
+
+
+def _access_review(request: HttpRequest, plural: str) -> HttpResponse:
+    """`kubectl auth can-i [--list]`: the learner is cluster-admin of their own sandbox."""
     if request.method != "POST":
         raise NoResource()
+    review = rest.parse_body(request.body, request.headers.get("Content-Type", "")) or {}
     review = dict(review)
     review.setdefault("apiVersion", "authorization.k8s.io/v1")
-    review.setdefault("kind", "SelfSubjectAccessReview")
     review.setdefault("metadata", {})
-    review["status"] = {"allowed": True, "reason": "the learner is cluster-admin of their sandbox"}
+    if plural == "selfsubjectrulesreviews":
+        review.setdefault("kind", "SelfSubjectRulesReview")
+        review["status"] = ADMIN_RULES
+    else:
+        review.setdefault("kind", "SelfSubjectAccessReview")
+        review["status"] = {"allowed": True}
     return json_response(review, 201)
 
 

@@ -90,6 +90,8 @@ def test_kubeconfig_download_regenerate_and_revoke_are_the_drivers(db):
     stranger.force_login(User.objects.create_user("bob", password="builder-4242"))
     assert stranger.get(f"/sandboxes/{a.pk}/kubeconfig").status_code == 404
     assert stranger.post(f"/sandboxes/{a.pk}/kubeconfig/regenerate").status_code == 404
+    page = driver.get(f"/sandboxes/{a.pk}/").content.decode()
+    assert f'href="/sandboxes/{a.pk}/kubeconfig"' in page and "Use your own kubectl" in page
     response = driver.get(f"/sandboxes/{a.pk}/kubeconfig")
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="a.kubeconfig"'

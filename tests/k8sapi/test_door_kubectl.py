@@ -144,6 +144,17 @@ def test_strict_field_validation_and_explain(door, need_kubectl):
         '"v1" cannot be handled as a Deployment: strict decoding error: unknown field '
         '"spec.replica"\n'
     )
+    door.kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+    patched = door.kubectl("patch", "deploy", "web", "-p", '{"spec":{"replicaz":1}}')
+    # no fieldValidation on a patch: the server's default warns and drops the field
+    assert patched.stderr == 'Warning: unknown field "spec.replicaz"\n'
+    stored = door.kubectl("get", "deploy", "web", "-o", "yaml").stdout
+    assert "replicaz" not in stored
+    endpoints = door.kubectl("get", "endpoints", "kubernetes")
+    assert endpoints.stderr == (
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n")
+    rules = door.kubectl("auth", "can-i", "--list").stdout.splitlines()
+    assert rules[1].split() == ["*.*", "[]", "[]", "[*]"]
     explained = door.kubectl("explain", "deployment.spec.replicas").stdout
     assert "KIND:       Deployment" in explained and "FIELD: replicas <integer>" in explained
 
