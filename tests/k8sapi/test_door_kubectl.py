@@ -152,7 +152,8 @@ def test_strict_field_validation_and_explain(door, need_kubectl):
     assert "replicaz" not in stored
     endpoints = door.kubectl("get", "endpoints", "kubernetes")
     assert endpoints.stderr == (
-        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n")
+        "Warning: v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice\n"
+    )
     rules = door.kubectl("auth", "can-i", "--list").stdout.splitlines()
     assert rules[1].split() == ["*.*", "[]", "[]", "[*]"]
     explained = door.kubectl("explain", "deployment.spec.replicas").stdout
