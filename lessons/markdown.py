@@ -63,3 +63,9 @@ def _parser() -> MarkdownIt:
 def render(text: str) -> str:
     html = _parser().render(text or "")
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES)
+
+
+def render_inline(text: str) -> str:
+    """One line of Markdown (a hint): code spans and emphasis, no blocks."""
+    html = _parser().renderInline(text or "")
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lessons import progress as lessons
 from lessons.engine.runner import expects_failure
 from lessons.markdown import render as markdown
+from lessons.markdown import render_inline
 from lessons.models import BASE_LANG, Lesson, LessonProgress, Step
 from playground import sandboxes, views_sandbox
 from playground.sandboxes_render import page_context
@@ -61,6 +62,7 @@ def step_context(progress: LessonProgress, step: Step, lang: str, **extra) -> di
         "explanation": markdown(text["explanation"]),
         "done": progress.is_done(step.number),
         "solution": solution_commands(step),
+        "hints": [render_inline(h) for h in text["hints"]],
         "total": total,
         "steps": step_views(progress, lang),
         "previous": step.number - 1 if step.number > 1 else None,

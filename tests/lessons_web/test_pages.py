@@ -120,5 +120,8 @@ def test_step_text_is_sanitised_markdown(course):
     html = render("**bold** <script>alert(1)</script> [x](javascript:alert(1))")
     assert "<strong>bold</strong>" in html
     assert "<script>" not in html and 'href="javascript' not in html
+    from lessons.markdown import render_inline
+
+    assert render_inline("`kubectl get <x>`") == "<code>kubectl get &lt;x&gt;</code>"
     buttons = render("```console\nkubectl get pods\nkubectl get svc\n```\n")
     assert buttons.count('data-action="console"') == 2
