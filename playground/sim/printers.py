@@ -24,6 +24,8 @@ from .printers_cluster import (
     event_row,
     event_source,
     event_times,
+    ipaddress_row,
+    lease_row,
     namespace_row,
     node_roles,
     node_row,
@@ -32,6 +34,7 @@ from .printers_cluster import (
     pvc_row,
     secret_row,
     serviceaccount_row,
+    servicecidr_row,
     storageclass_row,
 )
 from .printers_util import age, format_labels
@@ -357,6 +360,9 @@ COLUMNS: dict[str, tuple[list[str], list[str], Printer]] = {
                          ["VOLUMEMODE"], pv_row),
     "StorageClass": (["NAME", "PROVISIONER", "RECLAIMPOLICY", "VOLUMEBINDINGMODE",
                       "ALLOWVOLUMEEXPANSION", "AGE"], [], storageclass_row),
+    "IPAddress": (["NAME", "PARENTREF"], [], ipaddress_row),
+    "ServiceCIDR": (["NAME", "CIDRS", "AGE"], [], servicecidr_row),
+    "Lease": (["NAME", "HOLDER", "AGE"], [], lease_row),
     **QUOTA_COLUMNS,
 }
 

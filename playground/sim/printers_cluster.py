@@ -170,3 +170,28 @@ def storageclass_row(sc: dict, now: float, wide: bool) -> Row:
             sc.get("volumeBindingMode") or "Immediate", expansion, _created(sc, now)]
 
 
+
+
+# ---- networking.k8s.io / coordination.k8s.io -------------------------------------------------
+
+
+def ipaddress_row(obj: dict, now: float, wide: bool) -> Row:
+    """printIPAddress: `<resource>[.<group>][/<namespace>]/<name>` of the parentRef. The row
+    also carries an age, but the table defines only two columns, so kubectl prints two."""
+    ref = get_path(obj, "spec", "parentRef")
+    parent = "<none>"
+    if ref:
+        gr = ref.get("resource", "") + (f".{ref['group']}" if ref.get("group") else "")
+        parent = gr.lower() + (f"/{ref['namespace']}" if ref.get("namespace") else "")
+        parent += "/" + ref.get("name", "")
+    return [obj["metadata"]["name"], parent]
+
+
+def servicecidr_row(obj: dict, now: float, wide: bool) -> Row:
+    return [obj["metadata"]["name"], ",".join(get_path(obj, "spec", "cidrs", default=[]) or []),
+            _created(obj, now)]
+
+
+def lease_row(obj: dict, now: float, wide: bool) -> Row:
+    return [obj["metadata"]["name"], get_path(obj, "spec", "holderIdentity", default="") or "",
+            _created(obj, now)]
