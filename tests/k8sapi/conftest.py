@@ -35,9 +35,14 @@ class Door:
     cache: Path
 
     def kubectl(
-        self, *args: str, stdin: str | None = None, ok: bool = True, timeout: float = 60
+        self,
+        *args: str,
+        stdin: str | None = None,
+        ok: bool = True,
+        timeout: float = 60,
+        binary: str | None = None,
     ) -> subprocess.CompletedProcess:
-        binary = kubectl_binary()
+        binary = binary or kubectl_binary()
         if binary is None:
             missing_kubectl()
         env = {k: v for k, v in os.environ.items() if not k.startswith("KUBE")}
@@ -58,6 +63,16 @@ class Door:
                 f"{result.stdout}\n{result.stderr}"
             )
         return result
+
+
+def versioned_kubectl(minor: str) -> str | None:
+    """gcloud's kubectl dispatcher picks the binary matching the server (v1.33); the 1.32
+    one beside it is run explicitly, since the REST door must serve both."""
+    binary = kubectl_binary()
+    if binary is None:
+        return None
+    candidate = Path(os.path.realpath(binary)).with_name(f"kubectl.{minor}")
+    return str(candidate) if candidate.exists() else None
 
 
 def missing_kubectl() -> None:

@@ -10,6 +10,7 @@ import pytest
 from playground.models import Sandbox
 from playground.sandboxes import opened
 from playground.sim.console import Console
+from tests.k8sapi.conftest import versioned_kubectl
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -214,3 +215,28 @@ def test_get_watch_rollout_logs_exec_and_run(door, celery_worker, need_kubectl):
     history = env_kubectl("rollout", "history", "deploy/w").stdout
     assert history.startswith("deployment.apps/w \nREVISION  CHANGE-CAUSE\n1         <none>\n")
     assert Sandbox.objects.get(pk=door.sandbox.pk).resource_version > 0
+
+
+def test_kubectl_1_32_sends_what_the_door_understands(door, need_kubectl):
+    binary = versioned_kubectl("1.32")
+    if binary is None:
+        pytest.skip("no kubectl 1.32 binary beside the default kubectl")
+    assert "Client Version: v1.32." in door.kubectl("version", binary=binary).stdout
+    created = door.kubectl("create", "deployment", "old", "--image=nginx:1.27", binary=binary)
+    assert created.stdout == "deployment.apps/old created\n"  # a protobuf body
+    assert door.kubectl("apply", "-f", "-", stdin=DEPLOYMENT, binary=binary).stdout == (
+        "deployment.apps/web created\n"
+    )
+    table = door.kubectl("get", "deploy", "-o", "wide", binary=binary).stdout.splitlines()
+    assert table[0].split() == [
+        "NAME",
+        "READY",
+        "UP-TO-DATE",
+        "AVAILABLE",
+        "AGE",
+        "CONTAINERS",
+        "IMAGES",
+        "SELECTOR",
+    ]
+    assert [line.split()[0] for line in table[1:]] == ["old", "web"]
+    assert door.kubectl("auth", "can-i", "delete", "pods", binary=binary).stdout == "yes\n"
