@@ -158,6 +158,23 @@ KO = {
     "Console: type kubectl commands": "콘솔: kubectl 명령을 입력하세요",
     "filter": "필터",
     "object name": "오브젝트 이름",
+    "Use your own kubectl": "내 kubectl 쓰기",
+    "Download a kubeconfig for this sandbox, then run <code>kubectl --kubeconfig FILE get "
+    "pods</code> on your own computer. Anyone with the file can change this sandbox: keep it "
+    "to yourself.":
+        "이 샌드박스의 kubeconfig를 내려받은 뒤, 내 컴퓨터에서 <code>kubectl --kubeconfig FILE "
+        "get pods</code>를 실행하세요. 이 파일이 있으면 누구나 이 샌드박스를 바꿀 수 있으니 "
+        "혼자만 간직하세요.",
+    "Download kubeconfig": "kubeconfig 내려받기",
+    "New secret (old kubeconfigs stop working)":
+        "새 비밀 값 (이전 kubeconfig는 더 이상 동작하지 않음)",
+    "Revoke": "폐기",
+    "Read-only view: you can watch this sandbox but not drive it.":
+        "읽기 전용 보기: 이 샌드박스를 지켜볼 수는 있지만 조작할 수는 없습니다.",
+    "Type kubectl commands (kubectl get pods) or playground commands (clock settle, node stop "
+    "worker-2).":
+        "kubectl 명령(kubectl get pods)이나 플레이그라운드 명령(clock settle, node stop "
+        "worker-2)을 입력하세요.",
 }
 # fmt: on
 

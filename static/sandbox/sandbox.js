@@ -130,8 +130,8 @@
     term.open(box);
     fit();
     window.addEventListener("resize", fit);
-    term.writeln(readonly ? "Read-only view: you can watch this sandbox but not drive it."
-      : "Type kubectl commands (kubectl get pods) or playground commands (clock settle, node stop worker-2).");
+    term.writeln(box.dataset.greeting || (readonly ? "Read-only view: you can watch this sandbox but not drive it."
+      : "Type kubectl commands (kubectl get pods) or playground commands (clock settle, node stop worker-2)."));
     if (!readonly) { term.onData(onKey); redraw(); }
     box.dataset.ready = "1";
     window.playgroundTerminal = term;
