@@ -35,11 +35,25 @@ def format_micro_time(t: float) -> str:
     return _time.strftime("%Y-%m-%dT%H:%M:%S", _time.gmtime(whole)) + f".{micros:06d}Z"
 
 
+# parse_time is pure and hot (controllers compare timestamps of every pod each pass; strptime
+# costs ~20 us): remember results, bounded so a long-lived process does not grow without end
+_PARSED: dict[str, float] = {}
+_PARSED_MAX = 200_000
+
+
 def parse_time(text: str) -> float:
     """Inverse of format_time / format_micro_time."""
+    try:
+        return _PARSED[text]
+    except (KeyError, TypeError):
+        pass
     main, _, frac = text.rstrip("Z").partition(".")
     seconds = timegm(_time.strptime(main, "%Y-%m-%dT%H:%M:%S"))
-    return seconds + (float("0." + frac) if frac else 0.0)
+    value = seconds + (float("0." + frac) if frac else 0.0)
+    if len(_PARSED) >= _PARSED_MAX:
+        _PARSED.clear()
+    _PARSED[text] = value
+    return value
 
 
 def ref_key(obj: dict) -> tuple[str, str, str]:

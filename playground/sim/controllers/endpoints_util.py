@@ -147,7 +147,13 @@ def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_
         return False
     if mark[1] and changes[mark[1] - 1] is not mark[2]:
         return False
-    return not any(ch.kind in kinds for ch in changes[mark[1]:])
+    for i in range(mark[1], len(changes)):
+        if changes[i].kind in kinds:
+            return False
+    # nothing relevant up to here: move the mark so the next check starts from the end
+    # (otherwise each check rescans every change since the last full pass: quadratic)
+    mark_pass(cluster, key)
+    return True
 
 
 def mark_pass(cluster: Cluster, key: str) -> None:

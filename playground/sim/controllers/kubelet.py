@@ -30,6 +30,7 @@ from .base import Controller
 from .kubelet_admission import admission_failure
 from .kubelet_events import field_path as _field_path
 from .kubelet_events import sentence as _sentence
+from .kubelet_index import KubeletIndex
 from .kubelet_runtime import SANDBOX_SECONDS, ContainerRunner
 from .kubelet_status import container_status, get_phase, pod_conditions
 
@@ -76,17 +77,11 @@ class Kubelet(Controller):
             if kubelet_running(state):
                 nodes[name] = (node, self.sync_node(cluster, node, state))
         due: dict[str, list[dict]] = {}
-        matched = 0
-        for pod in store.list("Pod"):
-            node_name = (pod.get("spec") or {}).get("nodeName")
-            if not node_name:
-                continue
-            meta = pod["metadata"]
-            rt = store.get("PodRuntime", "", f"{meta.get('namespace', 'default')}/{meta['name']}")
-            if rt is not None and rt["state"].get("podUID") == meta.get("uid"):
-                matched += 1
-                if _in_sync(rt["state"], meta["resourceVersion"], now):
-                    continue  # the common case: nothing changed, no timer due
+        # bound pods out of sync with their runtime (in store order); the in-sync ones, the
+        # common case, are skipped without being visited (kubelet_index keeps them apart)
+        out_of_sync, matched = KubeletIndex.of(cluster).scan(now)
+        for pod, _ in out_of_sync:
+            node_name = pod["spec"]["nodeName"]
             if node_name in nodes:
                 due.setdefault(node_name, []).append(pod)
         for node_name, pods in due.items():

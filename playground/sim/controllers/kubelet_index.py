@@ -1,0 +1,119 @@
+"""Which bound pods the kubelets' pass must look at, kept from the store's change log.
+
+The kubelet's pass skips a pod whose PodRuntime is in sync (same pod resourceVersion, not
+blocked, no timer due). Finding those by visiting every pod every pass is O(pods) per pass,
+thousands of times during a large rollout. A pod's "in sync" answer can only change when the
+Pod or its PodRuntime is written (both show in the change log) or when its timer falls due
+(time only moves forward), so this index re-examines only those pods, like an informer's
+work queue. Pods found out of sync stay out of sync until written again, so they are kept in
+a set and handed to every pass, exactly as the full scan would.
+
+A derived index, never the truth: it lives in cluster.cache and is rebuilt from the store
+when the change log was replaced, cleared in place (the Django store after a save) or
+rewritten, or when pods appeared without a change record. Pods are handed back in the
+store's own order (insertion order: a rewrite keeps a pod's place, a re-creation moves it to
+the end), which the full scan used.
+"""
+
+from __future__ import annotations
+
+import heapq
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..cluster import Cluster
+
+Key = tuple[str, str]
+
+
+def in_sync(st: dict, pod_rv: str, now: float) -> bool:
+    nxt = st.get("next")
+    return st.get("podRV") == pod_rv and not st.get("blocked") and (nxt is None or nxt > now)
+
+
+class KubeletIndex:
+    CACHE_KEY = "kubelet.index"
+
+    def __init__(self, cluster: Cluster) -> None:
+        store = cluster.store
+        self.store = store
+        self.changes = store.changes
+        self.position = len(self.changes)
+        self.last = self.changes[-1] if self.changes else None
+        pods = store.list("Pod")
+        self.order: dict[Key, int] = {}
+        for pod in pods:
+            self.order[_key(pod)] = len(self.order)
+        self.counter = len(self.order)
+        self.quiet: dict[Key, float | None] = {}  # in sync; value: its timer
+        self.unquiet: dict[Key, bool] = {}  # out of sync; value: its runtime matches the pod
+        self.timers: list[tuple[float, Key]] = []  # heap over quiet pods' timers (lazy)
+        self.dirty: set[Key] = set(self.order)
+
+    @classmethod
+    def of(cls, cluster: Cluster) -> KubeletIndex:
+        index = cluster.cache.get(cls.CACHE_KEY)
+        if index is None or not index._catch_up(cluster):
+            index = cls(cluster)
+            cluster.cache[cls.CACHE_KEY] = index
+        return index
+
+    def _catch_up(self, cluster: Cluster) -> bool:
+        store = cluster.store
+        changes = store.changes
+        if store is not self.store or changes is not self.changes or self.position > len(
+                changes) or (self.position and changes[self.position - 1] is not self.last):
+            return False
+        for i in range(self.position, len(changes)):
+            change = changes[i]
+            kind = change.kind
+            if kind == "Pod":
+                key = (change.namespace, change.name)
+                if change.type == "ADDED":
+                    self.order[key] = self.counter
+                    self.counter += 1
+                elif change.type == "DELETED":
+                    self.order.pop(key, None)
+                self.dirty.add(key)
+            elif kind == "PodRuntime":
+                ns, _, name = change.name.partition("/")
+                self.dirty.add((ns, name))
+        self.position = len(changes)
+        self.last = changes[-1] if changes else None
+        return len(self.order) == len(store.list("Pod"))  # else: loaded without a record
+
+    def scan(self, now: float) -> tuple[list[tuple[dict, bool]], int]:
+        """(pods the pass must sync, in store order, each with "its runtime matches"), and how
+        many bound pods have a matching runtime (quiet ones included)."""
+        timers, quiet, dirty = self.timers, self.quiet, self.dirty
+        while timers and timers[0][0] <= now:
+            t, key = heapq.heappop(timers)
+            if key in quiet and quiet[key] == t:
+                dirty.add(key)
+        store = self.store
+        for key in dirty:
+            quiet.pop(key, None)
+            self.unquiet.pop(key, None)
+            pod = store.get("Pod", *key)
+            if pod is None or not (pod.get("spec") or {}).get("nodeName"):
+                continue
+            meta = pod["metadata"]
+            rt = store.get("PodRuntime", "", f"{meta.get('namespace', 'default')}/{meta['name']}")
+            matches = rt is not None and rt["state"].get("podUID") == meta.get("uid")
+            if matches and in_sync(rt["state"], meta["resourceVersion"], now):
+                nxt = rt["state"].get("next")
+                quiet[key] = nxt
+                if nxt is not None:
+                    heapq.heappush(timers, (nxt, key))
+            else:
+                self.unquiet[key] = matches
+        dirty.clear()
+        order = self.order
+        keys = sorted(self.unquiet, key=order.__getitem__)
+        out = [(store.get("Pod", *key), self.unquiet[key]) for key in keys]
+        return out, len(quiet) + sum(1 for _, m in out if m)
+
+
+def _key(pod: dict) -> Key:
+    meta = pod["metadata"]
+    return (meta.get("namespace", ""), meta["name"])
