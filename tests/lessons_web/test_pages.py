@@ -125,3 +125,15 @@ def test_step_text_is_sanitised_markdown(course):
     assert render_inline("`kubectl get <x>`") == "<code>kubectl get &lt;x&gt;</code>"
     buttons = render("```console\nkubectl get pods\nkubectl get svc\n```\n")
     assert buttons.count('data-action="console"') == 2
+
+
+def test_staff_see_lessons_and_progress_in_the_admin(course, django_user_model):
+    staff = django_user_model.objects.create_superuser("root", password="root-4242-x")
+    client_for().post("/lessons/dns/start")
+    admin = client_for(staff)
+    lesson = Lesson.objects.get(slug="dns")
+    progress = LessonProgress.objects.get()
+    assert "dns" in admin.get("/admin/lessons/lesson/").content.decode()
+    assert admin.get(f"/admin/lessons/lesson/{lesson.pk}/change/").status_code == 200
+    assert admin.get("/admin/lessons/lessonprogress/").status_code == 200
+    assert admin.get(f"/admin/lessons/lessonprogress/{progress.pk}/change/").status_code == 200
