@@ -116,7 +116,7 @@ def _openapi(parts: list[str], prefix: str) -> HttpResponse:
             digest = schemas.document_hash(schemas.group_version_document(gv, tuple(gvs[gv])))
             paths[key] = {"serverRelativeURL": f"{prefix}/openapi/v3/{key}?hash={digest}"}
         return json_response({"paths": paths})
-    gv = "/".join(parts[2:]) if parts[1] == "apis" else "/".join(parts[2:])
+    gv = "/".join(parts[2:])
     if parts[1] not in ("api", "apis") or gv not in gvs:
         raise NoResource()
     return json_response(schemas.group_version_document(gv, tuple(gvs[gv])))
@@ -124,15 +124,8 @@ def _openapi(parts: list[str], prefix: str) -> HttpResponse:
 
 def _split(rest_parts: list[str]) -> tuple[str | None, list[str]]:
     """namespaces/NS/plural/... -> (NS, [plural, ...]); else (None, rest_parts)."""
-    if (
-        rest_parts[0] == "namespaces"
-        and len(rest_parts) >= 3
-        and rest_parts[2]
-        not in (
-            "status",
-            "finalize",
-        )
-    ):
+    namespaced = rest_parts[0] == "namespaces" and len(rest_parts) >= 3
+    if namespaced and rest_parts[2] not in ("status", "finalize"):
         return rest_parts[1], rest_parts[2:]
     return None, rest_parts
 
@@ -168,6 +161,7 @@ async def _resource(
         accept=request.headers.get("Accept", ""),
         content_type=request.headers.get("Content-Type", ""),
         body=body,
+        raw_query=request.META.get("QUERY_STRING", ""),
     )
     if request.method == "GET" and sub == "log":
         return await watch.logs(sandbox_id, call)
@@ -184,9 +178,7 @@ async def _resource(
 def _stream_without_websocket(sandbox_id: int, call: rest.Call) -> HttpResponse:
     """exec/attach over SPDY (kubectl's fallback when the websocket was refused): the
     checks' Status, or 400 since only websockets stream here."""
-    commands = [
-        v for k, v in parse_qsl(call_query_string(call), keep_blank_values=True) if k == "command"
-    ]
+    commands = [v for k, v in parse_qsl(call.raw_query, keep_blank_values=True) if k == "command"]
     target = streams.Target(
         sandbox_id=sandbox_id,
         namespace=call.namespace or "default",
@@ -197,15 +189,18 @@ def _stream_without_websocket(sandbox_id: int, call: rest.Call) -> HttpResponse:
         stdin=False,
         tty=False,
     )
-    streams.check(target)
+    try:
+        streams.check(target)
+    except BadRequest as err:
+        if not err.message.startswith("container not found"):
+            raise
+        # the kubelet answers this one in plain text, which kubectl prints as
+        # `error: unable to upgrade connection: container not found ("c")`
+        return HttpResponse(err.message, status=400, content_type="text/plain")
     raise BadRequest(
         "Upgrade request required: this server streams exec and attach over "
         "websockets (v5.channel.k8s.io) only"
     )
-
-
-def call_query_string(call: rest.Call) -> str:
-    return call.raw_query
 
 
 REVIEWS = {"selfsubjectaccessreviews", "selfsubjectrulesreviews"}

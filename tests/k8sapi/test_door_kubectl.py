@@ -195,6 +195,9 @@ def test_get_watch_rollout_logs_exec_and_run(door, celery_worker, need_kubectl):
     assert resolv.startswith("search default.svc.cluster.local svc.cluster.local cluster.local")
     missing = env_kubectl("exec", "nope", "--", "ls", ok=False)
     assert missing.stderr == 'Error from server (NotFound): pods "nope" not found\n'
+    env_kubectl("run", "stuck", "--image=nginx:9.99", "--restart=Never")
+    waiting = env_kubectl("exec", "stuck", "--", "ls", ok=False)
+    assert waiting.stderr == 'error: unable to upgrade connection: container not found ("stuck")\n'
 
     once = env_kubectl(
         "run",
