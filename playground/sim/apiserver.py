@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import admission, deletion
+from . import admission, decode, deletion
 from . import labels as labelsel
 from .apirequest import (
     IMMORTAL_NAMESPACES,
@@ -122,10 +122,14 @@ class ApiServer:
         admission.check_body(self.cluster, obj)
         obj = clone(obj)
         rt = type_of(obj)
+        decode.check(obj, rt.version)
+        return decode.guard(rt.kind, rt.version,
+                            lambda: self._create(rt, obj, namespace, dry_run, actor))
+
+    def _create(self, rt: ResourceType, obj: dict, namespace: str | None, dry_run: bool,
+                actor: str) -> dict:
         strategy = REGISTRY.strategy(rt.kind)
         meta = obj.setdefault("metadata", {})
-        if not isinstance(meta, dict):
-            raise BadRequest("metadata must be an object")
         if meta.get("resourceVersion"):
             raise BadRequest("resourceVersion should not be set on objects to be created")
         set_namespace(rt, meta, namespace)
@@ -180,14 +184,14 @@ class ApiServer:
         admission.check_body(self.cluster, obj)
         obj = clone(obj)
         rt = type_of(obj)
+        decode.check(obj, rt.version)
         strategy = REGISTRY.strategy(rt.kind)
         meta = obj.setdefault("metadata", {})
-        if not isinstance(meta, dict):
-            raise BadRequest("metadata must be an object")
         set_namespace(rt, meta, namespace)
         name = meta.get("name") or ""
         old = self._existing(rt, name, meta.get("namespace", ""))
-        return self._update(rt, strategy, obj, old, subresource, dry_run, actor)
+        return decode.guard(rt.kind, rt.version, lambda: self._update(
+            rt, strategy, obj, old, subresource, dry_run, actor))
 
     def patch(
         self,
@@ -207,9 +211,12 @@ class ApiServer:
         strategy = REGISTRY.strategy(rt.kind)
         ns = self._ns(rt, namespace)
         old = self._existing(rt, name, ns)
-        obj = apply_patch(clone(old), patch, patch_type, rt.kind)
+        obj = decode.guard(rt.kind, rt.version,
+                           lambda: apply_patch(clone(old), patch, patch_type, rt.kind))
         if not isinstance(obj, dict) or not isinstance(obj.get("metadata", {}), dict):
             raise BadRequest("patched object is not an object")
+        if obj.get("kind") == old["kind"]:
+            decode.check(obj, rt.version)
         meta = obj.setdefault("metadata", {})
         if not meta.get("resourceVersion"):
             # a patch without a resourceVersion applies to whatever is stored now
@@ -222,7 +229,8 @@ class ApiServer:
         if rt.namespaced and meta.get("namespace", ns) != ns:
             raise BadRequest("the namespace of the provided object does not match the namespace "
                              "sent on the request")
-        return self._update(rt, strategy, obj, old, subresource, dry_run, actor)
+        return decode.guard(rt.kind, rt.version, lambda: self._update(
+            rt, strategy, obj, old, subresource, dry_run, actor))
 
     def _update(
         self,

@@ -222,7 +222,7 @@ def test_malformed_specs_are_bad_requests(c, spec, message):
     with pytest.raises(BadRequest) as exc:
         c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
                       "spec": spec}, dry_run=True)
-    assert exc.value.message == message
+    assert exc.value.message == 'Pod in version "v1" cannot be handled as a Pod: ' + message
 
 
 def test_non_string_label_and_data_values_fail_decoding(c):
@@ -230,12 +230,14 @@ def test_non_string_label_and_data_values_fail_decoding(c):
     body["metadata"]["labels"] = {"version": 3}
     with pytest.raises(BadRequest) as exc:
         c.api.create(body, dry_run=True)
-    assert exc.value.message == ("json: cannot unmarshal number into Go struct field "
+    assert exc.value.message == ('Pod in version "v1" cannot be handled as a Pod: '
+                                 "json: cannot unmarshal number into Go struct field "
                                  "ObjectMeta.metadata.labels of type string")
     with pytest.raises(BadRequest) as exc:
         c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c"},
                       "data": {"port": 80}}, dry_run=True)
-    assert exc.value.message == ("json: cannot unmarshal number into Go struct field "
+    assert exc.value.message == ('ConfigMap in version "v1" cannot be handled as a ConfigMap: '
+                                 "json: cannot unmarshal number into Go struct field "
                                  "ConfigMap.data of type string")
 
 
@@ -249,13 +251,15 @@ def test_numbers_written_as_strings_fail_decoding(c):
     body = deploy(replicas="3")
     with pytest.raises(BadRequest) as exc:
         c.api.create(body, dry_run=True)
-    assert exc.value.message == ("json: cannot unmarshal string into Go struct field "
-                                 "DeploymentSpec.spec.replicas of type int32")
+    assert exc.value.message == ('Deployment in version "v1" cannot be handled as a '
+                                 "Deployment: json: cannot unmarshal string into Go struct "
+                                 "field DeploymentSpec.spec.replicas of type int32")
     body = deploy()
     body["spec"]["template"]["spec"]["containers"][0]["ports"] = [{"containerPort": "80"}]
     with pytest.raises(BadRequest) as exc:
         c.api.create(body, dry_run=True)
     assert exc.value.message == (
+        'Deployment in version "v1" cannot be handled as a Deployment: '
         "json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec."
         "containers.ports.containerPort of type int32")
 

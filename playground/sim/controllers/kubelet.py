@@ -118,7 +118,7 @@ class Kubelet(Controller):
         ready = next((c for c in conds if c.get("type") == "Ready"), None)
         if ready is None or ready.get("status") != "True":
             updated = clone(node)
-            updated["status"]["conditions"] = healthy_conditions(conds, now)
+            updated.setdefault("status", {})["conditions"] = healthy_conditions(conds, now)
             cluster.api.update(updated, subresource="status", actor=NAME)
             cluster.event(node, "Normal", "NodeReady", f"Node {name} status is now: NodeReady",
                           component=NAME, host=name)
