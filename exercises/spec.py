@@ -291,6 +291,12 @@ def dump(doc: dict) -> str:
                      default_flow_style=False, width=100, indent=2)
 
 
+def dump_value(value: Any) -> str:
+    """Any part of a document in the same style (the authoring form's tasks field)."""
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=False, width=100, indent=2)
+
+
 def fault_seconds(fault: dict) -> float:
     return parse_duration(fault["at"])
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from exercises.urls import class_patterns, exercise_patterns
 from playground import views, views_sandbox
 
 urlpatterns = [
@@ -9,6 +10,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("exercises/", include(exercise_patterns)),
+    path("classes/", include(class_patterns)),
     path("", include("k8sapi.urls")),
     path("lessons/", include("lessons.urls")),
     path("sandboxes/", views_sandbox.sandbox_list, name="sandbox_list"),
