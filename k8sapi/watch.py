@@ -27,6 +27,9 @@ from playground.sim import logs as simlogs
 from playground.sim.errors import BadRequest
 
 POLL_SECONDS = 5.0
+# A quiet watch that allows bookmarks gets one this often (the real server: about a minute),
+# so a client can resume from a recent resourceVersion instead of relisting.
+BOOKMARK_SECONDS = 50.0
 LOG_POLL_SECONDS = 1.0
 
 
@@ -87,13 +90,15 @@ async def stream(sandbox_id: int, call: rest.Call) -> HttpResponse:
     layer = get_channel_layer()
     channel = await layer.new_channel()
     await layer.group_add(sandbox_group(sandbox_id), channel)
-    current, objects, now = await sync_to_async(_current)(sandbox_id, call, initial)
+    # without a resourceVersion what exists now comes first as ADDED events; with one, it
+    # only tells which objects the watcher already knows (a change to one is MODIFIED)
+    current, objects, now = await sync_to_async(_current)(sandbox_id, call, True)
     oldest = None if initial else await sync_to_async(watchlog.oldest)(sandbox_id)
     start = current if initial else _int(requested)
     expired = not initial and start < current and (oldest is None or oldest > start + 1)
     timeout = float(call.query.get("timeoutSeconds") or 0) or None
     return StreamingHttpResponse(
-        _events(sandbox_id, call, layer, channel, start, objects, now, expired, timeout),
+        _events(sandbox_id, call, layer, channel, start, objects, now, expired, timeout, initial),
         content_type="application/json",
     )
 
@@ -106,7 +111,7 @@ def _int(text: str) -> int:
 
 
 async def _events(
-    sandbox_id, call, layer, channel, start, objects, now, expired, timeout
+    sandbox_id, call, layer, channel, start, objects, now, expired, timeout, initial
 ) -> AsyncIterator[bytes]:
     enc, filt, seen = Encoder(call), Filter(call), set()
     group = sandbox_group(sandbox_id)
@@ -121,8 +126,11 @@ async def _events(
         for obj in objects:
             if filt.matches(obj):
                 seen.add(_key(obj))
-                yield enc.line("ADDED", obj, now)
+                if initial:
+                    yield enc.line("ADDED", obj, now)
         last = start
+        bookmarks = rest.truthy(call.query.get("allowWatchBookmarks"))
+        quiet_since = time.monotonic()
         ends = time.monotonic() + timeout if timeout else None
         while ends is None or time.monotonic() < ends:
             events, now = await sync_to_async(_since)(sandbox_id, call, last)
@@ -130,12 +138,25 @@ async def _events(
                 last = max(last, rv)
                 line = _visible(enc, filt, seen, kind, obj, now)
                 if line:
+                    quiet_since = time.monotonic()
                     yield line
+            if bookmarks and time.monotonic() - quiet_since > BOOKMARK_SECONDS:
+                quiet_since = time.monotonic()
+                yield _bookmark(call, last)
             wait = POLL_SECONDS if ends is None else min(POLL_SECONDS, ends - time.monotonic())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(layer.receive(channel), timeout=max(0.01, wait))
     finally:
         await layer.group_discard(group, channel)
+
+
+def _bookmark(call: rest.Call, rv: int) -> bytes:
+    obj = {
+        "kind": call.rt.kind,
+        "apiVersion": call.rt.api_version,
+        "metadata": {"resourceVersion": str(rv)},
+    }
+    return json.dumps({"type": "BOOKMARK", "object": obj}, separators=(",", ":")).encode() + b"\n"
 
 
 def _key(obj: dict) -> tuple[str, str]:
@@ -150,7 +171,9 @@ def _visible(enc: Encoder, filt: Filter, seen: set, kind: str, obj: dict, now: f
             return enc.line("DELETED", obj, now)
         return None
     if filt.matches(obj):
-        kind = "MODIFIED" if key in seen else "ADDED"
+        # an object that starts matching the selector is ADDED to this watch's view
+        if kind == "MODIFIED" and key not in seen:
+            kind = "ADDED"
         seen.add(key)
         return enc.line(kind, obj, now)
     if key in seen:  # it stopped matching the selector: gone from this watch's view

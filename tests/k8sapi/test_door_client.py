@@ -140,3 +140,25 @@ def test_watch_from_a_compacted_version_is_410(api, door):
         for _ in watch.Watch().stream(core.list_namespaced_pod, "default", resource_version="2"):
             pass
     assert gone.value.status == 410
+
+
+def test_watch_from_a_list_reports_changes_to_known_objects_as_modified(api):
+    core = client.CoreV1Api(api)
+    listed = core.list_namespaced_config_map("default")
+    core.patch_namespaced_config_map(
+        "kube-root-ca.crt", "default", {"metadata": {"labels": {"seen": "yes"}}}
+    )
+    core.create_namespaced_config_map("default", {"metadata": {"name": "fresh"}})
+    core.delete_namespaced_config_map("fresh", "default")
+    w = watch.Watch()
+    events = []
+    for event in w.stream(
+        core.list_namespaced_config_map,
+        "default",
+        timeout_seconds=3,
+        resource_version=listed.metadata.resource_version,
+    ):
+        events.append((event["type"], event["object"].metadata.name))
+        if len(events) == 3:
+            w.stop()
+    assert events == [("MODIFIED", "kube-root-ca.crt"), ("ADDED", "fresh"), ("DELETED", "fresh")]
