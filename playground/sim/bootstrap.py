@@ -58,7 +58,7 @@ def _import_extensions() -> None:
     """Modules that register bootstrap steps (system pods, built-in Services)."""
     from importlib import import_module
 
-    for name in ("system", "networking_bootstrap"):
+    for name in ("system", "networking_bootstrap", "cluster_info"):
         try:
             import_module(f"{__package__}.{name}")
         except ModuleNotFoundError as exc:  # TODO(core): drop once every module exists

@@ -293,7 +293,8 @@ def install_control_plane(cluster: Cluster) -> None:
 
 #: the loops that matter while only the control plane exists (Services and their endpoints
 #: are created by later bootstrap steps, so their controllers wait until the workers join)
-INIT_LOOPS = ("deployment", "replicaset", "kubeproxy", "scheduler", "kubelet", "nodelifecycle")
+INIT_LOOPS = ("deployment", "replicaset", "kubeproxy", "scheduler", "kubelet", "nodelifecycle",
+              "lease")
 
 
 def _run_only(cluster: Cluster, modules: tuple[str, ...], seconds: float) -> None:

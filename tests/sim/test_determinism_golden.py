@@ -133,68 +133,39 @@ def fingerprint(c: Cluster) -> dict[str, str]:
 
 
 GOLDEN: dict[str, str] = {
-    "changes": "7b7412f6291cf81d6500090e5adf9f8e68d269ae65f1146d86e92c4abf3a5d35",
+    "changes": "7c7f85c656f51c52fb3023c3ba8fb7cdce53ead6e4bac0d12bbf78d21ee3889a",
     "clock": "51b07d62211365c4880f624d5c0333014cf74c95ec87a3674799a06118927f34",
-    "meta": "ac403ffff78084a0b65b0d3a05137897304a63c39afa5816e0361881671c3d5d",
-    "objects/ConfigMap": (
-        "c95644c5231975446d952f0acaa37445f596fd3e72bae16c685132d0f34390d1"
-    ),
+    "meta": "1fba2f228981b76311414dd24cc9c881dba722addb6ccf84ed4d17af394d319d",
+    "objects/ConfigMap": "1fd3c424598bad22a5d68220a69c3c55da62cbec0749fab3c4a0f5754033b865",
     "objects/ControllerRevision": (
-        "3f3e5e9ea9e789e59a0965199595707cd0657653c6b7d08f009102bf1fc91e53"
+        "98f681a4e9d7de09a3707add7289fdfd3205ade77c799c534143b81c70d4a194"
     ),
-    "objects/Deployment": (
-        "d8aa51ae6ae37f4fecaf7124644b7b93a95cb400b74b007440defa0d1e52a1eb"
-    ),
-    "objects/EndpointSlice": (
-        "e1124c552649b8457a4fcd206821b05b132701ee6a03c01edb345ef40854e69e"
-    ),
-    "objects/Endpoints": (
-        "a3d09d005fa1868df1bdb0df4ad7b1206617ee9bf4de37235522aa0ddfd96cbf"
-    ),
-    "objects/Event": "893840a36997adc803aac7ac18d86ada9f86982c91c8cfb8baffa1e56271c266",
-    "objects/IPAddress": (
-        "d588290aff85a908159cde0c91c6ef6f6b3ce70265a345669c49b517e36b24cd"
-    ),
-    "objects/KubeletState": (
-        "e9edccd6e83f0f362d0625e9c4d7c552c9a4889b1e195d01663d7e141f5346c7"
-    ),
-    "objects/Namespace": (
-        "4ffbee499dd9ccd748a8ee90d21d9899e8123b950f0a483cd5f3af5a40f6f343"
-    ),
-    "objects/Node": "86dcf1e0300af66fbc5816cf4f7c91500534294616742fdfe2c8f87815a6fca9",
-    "objects/PersistentVolume": (
-        "a6fae006c64aae0913b20b4c1f3c705ac6c409c7129e6528400e2927989cc9e5"
-    ),
+    "objects/Deployment": "a565eb8ab35c4bf55589d8b6d417b56b6e38e881586362a756e7cc032480983d",
+    "objects/EndpointSlice": "3dc1a4903912a9a64ac71fcaf0e7125deaf854a6a500b9bdb6e6c2735b73a654",
+    "objects/Endpoints": "dfe338d92e4b6d11088e1480dbab2e3b455f2188e91144d80386b879407964cf",
+    "objects/Event": "bcfb2b49b6e62758ed27f88d97b6f4bc757f52c0bdd2765ddb32bdc819b97c7a",
+    "objects/IPAddress": "daaf297c5e0a52ccc8d9fef4961420ebf6dba7e93c25e70178b3d4683a624018",
+    "objects/KubeletState": "4f842d836a7dd5d0a7b6cdc15320f85feb788cf8a197c7be277dea5b979d8cd8",
+    "objects/Lease": "3e1a5ab9d8d4d56c7ac7db80340b07838a25f15dcb285b6b75ec390cb8c30bc3",
+    "objects/Namespace": "4ffbee499dd9ccd748a8ee90d21d9899e8123b950f0a483cd5f3af5a40f6f343",
+    "objects/Node": "e17abe5abd3f35c169dc39b07cd9362c6ca7cdf1e954895f11dcaa7310812672",
+    "objects/PersistentVolume": "5309482ef332a0565edd1c4de2becad54d3fdf874a34feffe2f987390c93d923",
     "objects/PersistentVolumeClaim": (
-        "e49d560144fdff35232f3a01abe2a030c6a623dbd5277904326874267d91439c"
+        "62344f9b1ee14894f9437fafdbbff1302219cacb898b587706d931ac75c3d113"
     ),
-    "objects/Pod": "61bd892c5ba7bab5e0ed74bc273f90fb09775524fa1d41b2979e4095242b27c0",
-    "objects/PodRuntime": (
-        "8bd54a3bab1372f04e297946fcaf66fc566f40d650ed991d570d5fbe796c0c28"
-    ),
-    "objects/ReplicaSet": (
-        "90a70de761b3f7407b0772fc81bb097f44391262048a0ea9e80fde9308be8993"
-    ),
-    "objects/ResourceQuota": (
-        "1d732428dfcdf5e14af85de64983bb9236345df118b3c9929a601277f5960978"
-    ),
-    "objects/Service": "532c0fc284c5faa150a511e244a7e19d396bafbacd95202032809d539fdff008",
-    "objects/ServiceAccount": (
-        "c44b3bf2e2448ff9c86a091629c5c21fc666d795d37cb484917ccdf6f12b5fe7"
-    ),
-    "objects/ServiceCIDR": (
-        "16e13747918a099c41fc1a596ca8f02c25fe3dd2bb54da7077370c55a6282bc0"
-    ),
-    "objects/StatefulSet": (
-        "b55becdae2f5c2bd7af5e1f608f92673e1a9367381e30659e15652a92a6c54a5"
-    ),
-    "objects/StorageClass": (
-        "1970c7f6565c14fe81f92df7df0cbe8301cf08fef5f4e3f40373980326cef7dc"
-    ),
+    "objects/Pod": "69ac3edbd8aafa946cbbc22aa44e6ce829a27ebb880f69ba9fd59ef95d69f9fb",
+    "objects/PodRuntime": "b5cac2c0cfe85cfee1b740c387dbd7a2e2d66a43d7d41e1c7ec574e005439128",
+    "objects/ReplicaSet": "aaaa9bc1727bdf4c12f29b8399505336767f3a05afb8146a0acf30c5e84209a1",
+    "objects/ResourceQuota": "432a6addcb2658e1f5c358affa80ecda37fb280570a2249f8f36a6eecc725edd",
+    "objects/Service": "e644729b440070cdcde743e267a90d564ef67439034853cf587401582906c6c8",
+    "objects/ServiceAccount": "8448f9161828b4249f9eca54bb9e80d5e78cb23fd9f97167a897c2e4df58ff4f",
+    "objects/ServiceCIDR": "4938bf9bfe34d7764572150c5febe05e131d962260d773dcd82b69e0ff0c4fb4",
+    "objects/StatefulSet": "3fd9d5070fea89f8d9d4a330c72498644ca8dbffccfda9ec99cd0f07f48d0c95",
+    "objects/StorageClass": "71b9d42ccc78f0bc6c96e39eeca07c5fc15590c8de435821e33232260acf37cc",
     "objects/TaintEvictionState": (
-        "6f367f8ffb7546a757fe3e9ef915839d280ee0fdcc46ff5c417039da11cad98b"
+        "9c9581c3cfd1492cf7c3a221aa9b59b1d1b981601dc37b19c4eeaa96748d6a72"
     ),
-    "timeline": "27b6d072350a45b33bafd1b96a0f492367a644a452d89b43ea46f3384d2cca5b",
+    "timeline": "2a754b436f4c94accf1657d3ae50058d31609f2799187d1b35d52760babd58af",
 }
 
 

@@ -82,9 +82,12 @@ def api_resources(ctx: CommandContext, args: list[str]) -> ConsoleResult:
 
 @kubectl_command("cluster-info")
 def cluster_info(ctx: CommandContext, args: list[str]) -> ConsoleResult:
-    parse_flags("cluster-info", args, ())
-    ctx.out("Kubernetes control plane is running at https://172.18.0.2:6443\n"
-            "CoreDNS is running at https://172.18.0.2:6443/api/v1/namespaces/kube-system/"
-            "services/kube-dns:dns/proxy\n\n"
+    from ..cluster_info import cluster_info_lines
+
+    opts = parse_flags("cluster-info", args, ())
+    if opts.args and opts.args[0] == "dump":
+        raise CommandError("error: cluster-info dump is not available in the playground: use "
+                           "kubectl get/describe/logs/events on what you want to see")
+    ctx.out("\n".join(cluster_info_lines(ctx.cluster)) + "\n\n"
             "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.")
     return ctx.result()

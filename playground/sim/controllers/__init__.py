@@ -25,6 +25,7 @@ MODULES = (
     "kubelet",
     "nodelifecycle",
     "podgc",
+    "lease",
     "endpoints",
     "endpointslice",
     "endpointslicemirroring",

@@ -24,6 +24,7 @@ MODULES = (
     "storage",
     "statefulset",
     "controllerrevision",
+    "lease",
     "resourcequota",
     "limitrange",
     "internal",
