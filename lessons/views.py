@@ -78,14 +78,21 @@ def solution_commands(step: Step) -> list[str]:
 
 
 def step_views(progress: LessonProgress, lang: str) -> list[dict]:
+    steps = list(progress.lesson.steps.all())
+    # once the current step is done, the first step after it not done yet is up next
+    up_next = None
+    if progress.is_done(progress.current_step):
+        later = [s.number for s in steps if s.number > progress.current_step]
+        up_next = next((n for n in later if not progress.is_done(n)), None)
     return [
         {
             "number": s.number,
             "title": s.text(lang)["title"],
             "done": progress.is_done(s.number),
             "current": s.number == progress.current_step,
+            "up_next": s.number == up_next,
         }
-        for s in progress.lesson.steps.all()
+        for s in steps
     ]
 
 

@@ -48,7 +48,7 @@ def test_a_passing_step_is_pushed_done_in_the_pages_language(asgi_server, alice,
         done = receive_until(socket, 'class="step-status done"')
         assert 'id="step-status-1"' in done and "방금 일어난 일" in done
         assert re.search(r'class="done current" id="nav-step-1"', done)
-        assert re.search(r'class="" id="nav-step-2"', done)
+        assert re.search(r'class=" up-next" id="nav-step-2"', done)
         assert "다음 단계" in done
     for stranger in (client_for(bob), client_for()):
         with pytest.raises(InvalidStatus):
