@@ -130,6 +130,33 @@ def test_discovery_v1_endpointslices_and_watch(api):
     assert events[0] == ("ADDED", "p") and events[1] == ("MODIFIED", "p")
 
 
+def test_discovery_v1_create_patch_replace_delete(api):
+    disco = client.DiscoveryV1Api(api)
+    body = {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {"name": "manual", "labels": {"kubernetes.io/service-name": "manual"}},
+        "addressType": "IPv4",
+        "endpoints": [{"addresses": ["10.244.1.50"]}],
+        "ports": [{"name": "http", "port": 80, "protocol": "TCP"}],
+    }
+    created = disco.create_namespaced_endpoint_slice("default", body)
+    assert created.endpoints[0].addresses == ["10.244.1.50"]
+    patched = disco.patch_namespaced_endpoint_slice(
+        "manual", "default", {"metadata": {"labels": {"team": "a"}}}
+    )
+    assert patched.metadata.labels["team"] == "a"
+    patched.ports[0].port = 8080
+    replaced = disco.replace_namespaced_endpoint_slice("manual", "default", patched)
+    assert replaced.ports[0].port == 8080
+    with pytest.raises(ApiException) as invalid:
+        disco.patch_namespaced_endpoint_slice("manual", "default", {"addressType": "IPv6"})
+    assert invalid.value.status == 422 and reason_of(invalid.value) == "Invalid"
+    disco.delete_namespaced_endpoint_slice("manual", "default")
+    names = [s.metadata.name for s in disco.list_namespaced_endpoint_slice("default").items]
+    assert "manual" not in names
+
+
 def test_watch_from_a_compacted_version_is_410(api, door):
     from k8sapi.models import WatchEvent
 

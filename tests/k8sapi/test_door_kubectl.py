@@ -243,3 +243,31 @@ def test_kubectl_1_32_sends_what_the_door_understands(door, need_kubectl):
     ]
     assert [line.split()[0] for line in table[1:]] == ["old", "web"]
     assert door.kubectl("auth", "can-i", "delete", "pods", binary=binary).stdout == "yes\n"
+
+
+def test_get_every_kind_describe_and_rollout_undo(door, need_kubectl):
+    from k8sapi import discovery
+
+    door.kubectl("apply", "-f", "-", stdin=DEPLOYMENT)
+    for rt in discovery.served():
+        shown = door.kubectl("get", rt.resource, "-A", ok=False)
+        assert shown.returncode == 0, (rt.kind, shown.stderr)
+        if shown.stdout:
+            printed = console(door, f"kubectl get {rt.resource} -A").splitlines()
+            ours = [line for line in printed if not line.startswith("Warning:")]
+            assert shown.stdout.splitlines()[0].split() == ours[0].split(), rt.kind
+        else:
+            assert shown.stderr.endswith("No resources found\n"), (rt.kind, shown.stderr)
+
+    described = door.kubectl("describe", "deployment", "web").stdout
+    assert described.startswith("Name:                   web\nNamespace:              default\n")
+    assert "Replicas:               2 desired" in described
+
+    door.kubectl("set", "image", "deploy/web", "nginx=nginx:1.28")
+    assert door.kubectl("rollout", "undo", "deploy/web").stdout == (
+        "deployment.apps/web rolled back\n"
+    )
+    image = door.kubectl(
+        "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"
+    ).stdout
+    assert image == "nginx:1.27"
