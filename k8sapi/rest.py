@@ -89,6 +89,8 @@ def _dispatch(cluster, call: Call) -> Answer:
             return _patch(cluster, call)
         if m == "DELETE" and call.subresource is None:
             return _delete(cluster, call)
+        if m == "POST" and call.subresource == "eviction" and call.rt.kind == "Pod":
+            return _evict(cluster, call)
     raise MethodNotAllowed("the server does not allow this method on the requested resource")
 
 
@@ -306,6 +308,24 @@ def _delete(cluster, call: Call) -> Answer:
         dry_run=call.dry_run,
     )
     return Answer(obj)
+
+
+def _evict(cluster, call: Call) -> Answer:
+    """policy/v1 Eviction (`kubectl drain`): a delete with the eviction's options; no
+    PodDisruptionBudget exists in the playground, so every eviction is allowed."""
+    options = (call.body or {}).get("deleteOptions") or {} if isinstance(call.body, dict) else {}
+    cluster.api.delete(
+        "Pod",
+        call.name,
+        namespace=call.namespace,
+        grace_period_seconds=options.get("gracePeriodSeconds"),
+        preconditions=options.get("preconditions"),
+        dry_run=call.dry_run or "All" in (options.get("dryRun") or []),
+    )
+    return Answer(
+        {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201},
+        201,
+    )
 
 
 def _delete_collection(cluster, call: Call) -> Answer:

@@ -189,3 +189,22 @@ def test_watch_from_a_list_reports_changes_to_known_objects_as_modified(api):
         if len(events) == 3:
             w.stop()
     assert events == [("MODIFIED", "kube-root-ca.crt"), ("ADDED", "fresh"), ("DELETED", "fresh")]
+
+
+def test_eviction_deletes_the_pod_like_kubectl_drain(api):
+    core = client.CoreV1Api(api)
+    pod = {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": "evictme"},
+        "spec": {"containers": [{"name": "c", "image": "nginx"}]},
+    }
+    core.create_namespaced_pod("default", pod)
+    eviction = client.V1Eviction(
+        metadata=client.V1ObjectMeta(name="evictme"),
+        delete_options=client.V1DeleteOptions(grace_period_seconds=0),
+    )
+    core.create_namespaced_pod_eviction("evictme", "default", eviction)
+    with pytest.raises(ApiException) as gone:
+        core.read_namespaced_pod("evictme", "default")
+    assert gone.value.status == 404
