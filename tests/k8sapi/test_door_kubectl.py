@@ -271,3 +271,16 @@ def test_get_every_kind_describe_and_rollout_undo(door, need_kubectl):
         "get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"
     ).stdout
     assert image == "nginx:1.27"
+
+
+def test_a_revoked_kubeconfig_is_refused(door, need_kubectl):
+    from k8sapi import access
+
+    assert door.kubectl("get", "ns", "default", "-o", "name").stdout == "namespace/default\n"
+    access.revoke(door.sandbox)
+    refused = door.kubectl("get", "pods", ok=False)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[-1] == (
+        "error: You must be logged in to the server (the server has asked for the client to "
+        "provide credentials)"
+    )
