@@ -2,7 +2,8 @@
 
 - ClassroomConsumer (/ws/classroom/<id>/): the class dashboard. Only the class's owner
   and staff may connect (others are closed with 4404). It gets the whole table first, then
-  the row of each learner whose cells changed (`classroom.changed`), out of band.
+  the row of each learner whose cells changed (`classroom.changed`), out of band; the
+  whole table again when a learner joins or an assignment is added (`classroom.board`).
 - AttemptConsumer (/ws/attempt/<sandbox_id>/): everything the sandbox page's socket
   carries, plus the attempt's task list whenever a task passes (`attempt.checked`).
 """
@@ -32,6 +33,9 @@ class ClassroomConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def classroom_board(self, event: dict) -> None:
+        await self.send(text_data=await render_board(self.classroom_id))
 
     async def classroom_changed(self, event: dict) -> None:
         html = await render_row(self.classroom_id, int(event.get("user_id", 0)))

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from exercises import runner, spec
+from exercises.dashboard import classroom_group
 from exercises.models import Assignment, Classroom, Exercise, Membership
 
 
@@ -106,8 +107,19 @@ def classroom_join(*, user, code: str) -> Classroom:
     classroom = Classroom.objects.filter(join_code=code.strip().upper()).first()
     if classroom is None:
         raise ExerciseError("No class has that join code.")
-    Membership.objects.get_or_create(classroom=classroom, user=user)
+    _, created = Membership.objects.get_or_create(classroom=classroom, user=user)
+    if created:
+        push_board(classroom.pk)
     return classroom
+
+
+def push_board(classroom_id: int) -> None:
+    """After the commit: the dashboard has a new row or column, so it is sent whole."""
+    from playground.sandboxes import group_send
+
+    event = {"type": "classroom.board"}
+    transaction.on_commit(lambda: group_send(classroom_group(classroom_id), event),
+                          robust=True)
 
 
 def assignment_create(*, classroom: Classroom, exercise: Exercise | None = None, lesson=None,
@@ -121,5 +133,7 @@ def assignment_create(*, classroom: Classroom, exercise: Exercise | None = None,
     existing = Assignment.objects.filter(classroom=classroom, exercise=exercise, lesson=lesson)
     if existing.exists():
         raise ExerciseError("This class already has that assignment.")
-    return Assignment.objects.create(classroom=classroom, exercise=exercise, lesson=lesson,
-                                     due_at=due_at)
+    assignment = Assignment.objects.create(classroom=classroom, exercise=exercise,
+                                           lesson=lesson, due_at=due_at)
+    push_board(classroom.pk)
+    return assignment
