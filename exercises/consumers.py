@@ -6,6 +6,9 @@
   whole table again when a learner joins or an assignment is added (`classroom.board`).
 - AttemptConsumer (/ws/attempt/<sandbox_id>/): everything the sandbox page's socket
   carries, plus the attempt's task list whenever a task passes (`attempt.checked`).
+- ObserveConsumer (/ws/observe/<classroom>/<learner>/<assignment>/): the class owner's
+  read-only live view of a learner's sandbox (map, clock, timeline), with the same access
+  rule as the page that opens it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from django.template.loader import render_to_string
 
 from exercises.dashboard import classroom_group
 from exercises.live import attempt_group
-from playground.consumers import SandboxConsumer
+from playground.consumers import SandboxConsumer, render_sandbox_full
+from playground.groups import sandbox_group
 
 
 class ClassroomConsumer(AsyncWebsocketConsumer):
@@ -106,3 +110,46 @@ def render_tasks(sandbox_id: int) -> str:
 
     attempt = Attempt.objects.filter(sandbox_id=sandbox_id).select_related("exercise").first()
     return render_pushed(attempt) if attempt is not None else ""
+
+
+class ObserveConsumer(SandboxConsumer):
+    async def connect(self) -> None:
+        kwargs = self.scope["url_route"]["kwargs"]
+        sandbox_id = await observed_sandbox(self.scope.get("user"), kwargs["classroom_id"],
+                                            kwargs["user_id"], kwargs["assignment_id"])
+        if sandbox_id is None:
+            await self.close(code=4404)
+            return
+        self.sandbox_id, self.readonly = sandbox_id, True
+        self.group = sandbox_group(sandbox_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        html, self.last_seq = await render_sandbox_full(sandbox_id, True)
+        await self.send(text_data=html)
+        self.seen_at = 0.0
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+
+@database_sync_to_async
+def observed_sandbox(user, classroom_id: int, user_id: int, assignment_id: int) -> int | None:
+    from django.http import Http404
+
+    from exercises import access
+    from exercises.models import Assignment
+    from exercises.views_class import learner_sandbox_of
+
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        classroom = access.run_classroom(user, classroom_id)
+        membership = access.learner_in(classroom, user_id)
+    except Http404:
+        return None
+    assignment = Assignment.objects.filter(pk=assignment_id, classroom=classroom).first()
+    if assignment is None:
+        return None
+    sandbox, _ = learner_sandbox_of(assignment, membership.user)
+    return sandbox.pk if sandbox is not None else None

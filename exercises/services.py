@@ -39,7 +39,8 @@ def exercise_create(*, owner, doc: dict) -> Exercise:
 
 def exercise_update(*, exercise: Exercise, doc: dict) -> Exercise:
     """A changed document must pass the test again: a published exercise goes back to
-    draft until it does (learners keep the version their attempt started with)."""
+    draft until it does (and learners cannot open it meanwhile). Attempts read the
+    current document: a fixed typo or hint reaches attempts already under way."""
     for name, value in _fields(doc).items():
         setattr(exercise, name, value)
     if exercise.tested_digest and exercise.tested_digest != digest(doc):

@@ -129,7 +129,7 @@ def learner_sandbox(request: HttpRequest, classroom_id: int, user_id: int,
     assignment = Assignment.objects.filter(pk=assignment_id, classroom=classroom).first()
     if assignment is None:
         raise Http404("No such assignment")
-    sandbox, history = _learner_sandbox(assignment, membership.user)
+    sandbox, history = learner_sandbox_of(assignment, membership.user)
     if sandbox is None:
         raise Http404("This learner has not started it yet")
     ctx = page_context(sandbox, readonly=True)
@@ -138,7 +138,7 @@ def learner_sandbox(request: HttpRequest, classroom_id: int, user_id: int,
     return render(request, "exercises/learner_sandbox.html", ctx)
 
 
-def _learner_sandbox(assignment: Assignment, user):
+def learner_sandbox_of(assignment: Assignment, user):
     if assignment.exercise_id:
         attempt = Attempt.objects.filter(exercise_id=assignment.exercise_id, user=user).first()
         return (attempt.sandbox, attempt.commands) if attempt and attempt.sandbox else (None, [])

@@ -70,3 +70,20 @@ def test_strangers_cannot_open_an_attempt_socket(asgi_server, classroom, exercis
     for stranger in (client_for(otto), client_for()):
         with pytest.raises(InvalidStatus):
             socket(asgi_server, f"/ws/attempt/{attempt.sandbox_id}/", stranger)
+
+
+def test_the_class_owner_watches_a_learners_sandbox_live_read_only(asgi_server, classroom,
+                                                                   exercise, ivy, otto, lea):
+    learner = client_for(lea)
+    learner.post(f"/exercises/{exercise.pk}/attempt/start")
+    assignment = classroom.assignments.get()
+    path = f"/ws/observe/{classroom.pk}/{lea.pk}/{assignment.pk}/"
+    with socket(asgi_server, path, client_for(ivy)) as view:
+        first = receive_until(view, 'id="cluster-map"')
+        assert "you created Service web" in first  # the learner's timeline, as it is now
+        learner.post(f"/exercises/{exercise.pk}/attempt/console",
+                     {"line": "kubectl create configmap seen-by-teacher"})
+        receive_until(view, "seen-by-teacher")
+    for stranger in (client_for(otto), client_for(lea), client_for()):
+        with pytest.raises(InvalidStatus):
+            socket(asgi_server, path, stranger)
