@@ -96,6 +96,10 @@ class TimelineEntry(models.Model):
     name = models.CharField(max_length=253)
     uid = models.CharField(max_length=64, blank=True)
     message = models.TextField()
+    # A Kubernetes Event (reason and message as `kubectl get events` shows them), not
+    # one of the simulation's plain sentences.
+    event_type = models.CharField(max_length=20, blank=True)
+    reason = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-seq"]

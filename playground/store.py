@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from playground.models import ObjectRow, Sandbox, TimelineEntry
 from playground.sim.cluster import Cluster
+from playground.sim.objects import parse_time
 from playground.sim.store import MemoryStore
 
 ObjectKey = tuple[str, str, str]  # (kind, namespace, name)
@@ -73,7 +74,8 @@ def save_cluster(loaded: Loaded) -> Saved:
         upserts.append(_row(sandbox, obj))
         changed.append(_changed("MODIFIED" if old else "ADDED", key, old, obj))
     _write_rows(sandbox, upserts, deletes)
-    added = _write_timeline(sandbox, store.timeline)
+    entries = sorted(store.timeline + _event_entries(store.changes), key=lambda e: e["time"])
+    added = _write_timeline(sandbox, entries)
     store.changes.clear()
     store.timeline.clear()
     sandbox.meta = dict(store.meta)
@@ -116,10 +118,43 @@ def _write_timeline(sandbox: Sandbox, timeline: list[dict]) -> int:
                 name=entry.get("name", ""),
                 uid=entry.get("uid", ""),
                 message=entry.get("message", ""),
+                event_type=entry.get("event_type", ""),
+                reason=entry.get("reason", "")[:100],
             )
         )
     TimelineEntry.objects.bulk_create(rows)
     return len(rows)
+
+
+def _event_entries(changes) -> list[dict]:
+    """Each Kubernetes Event recorded (or repeated: its count went up) during the run,
+    as a timeline entry about the object it involves."""
+    entries = []
+    for change in changes:
+        if change.kind != "Event" or change.type == "DELETED":
+            continue
+        event = change.object
+        involved = event.get("involvedObject") or {}
+        source = event.get("source") or {}
+        actor = source.get("component") or event.get("reportingComponent") or ""
+        if source.get("host"):
+            actor = f"{actor} on {source['host']}"
+        stamp = event.get("lastTimestamp") or event.get("eventTime") or event.get("firstTimestamp")
+        count = int(event.get("count") or 1)
+        entries.append(
+            {
+                "time": parse_time(stamp) if stamp else 0.0,
+                "actor": actor,
+                "kind": involved.get("kind", ""),
+                "namespace": involved.get("namespace", ""),
+                "name": involved.get("name", ""),
+                "uid": involved.get("uid", ""),
+                "message": event.get("message", "") + (f" (x{count})" if count > 1 else ""),
+                "event_type": event.get("type", "Normal"),
+                "reason": event.get("reason", ""),
+            }
+        )
+    return entries
 
 
 def _row(sandbox: Sandbox, obj: dict) -> ObjectRow:

@@ -248,3 +248,19 @@ def test_the_store_reports_each_save_against_what_is_stored(alice_sandbox):
     assert saved_types("kubectl delete configmap c") == [("DELETED", "ConfigMap")]
     assert saved_types("kubectl create configmap c --from-literal=a=b") == [("ADDED", "ConfigMap")]
     assert ObjectRow.objects.filter(sandbox=alice_sandbox, kind="ConfigMap", name="c").exists()
+
+
+def test_kubernetes_events_join_the_timeline_in_time_order(alice_sandbox):
+    sandboxes.sandbox_apply(sandbox_id=alice_sandbox.pk, manifest=DEPLOYMENT)
+    sandboxes.sandbox_clock(sandbox_id=alice_sandbox.pk, action="settle")
+    entries = list(TimelineEntry.objects.filter(sandbox=alice_sandbox).order_by("seq"))
+    scheduled = [e for e in entries if e.reason == "Scheduled" and e.namespace == "default"]
+    assert len(scheduled) == 3
+    for entry in scheduled:
+        assert entry.event_type == "Normal" and entry.actor == "default-scheduler"
+        assert entry.kind == "Pod" and entry.name.startswith("web-")
+        assert entry.message.startswith(f"Successfully assigned default/{entry.name} to worker-")
+    scaled = next(e for e in entries if e.reason == "ScalingReplicaSet" and e.name == "web")
+    assert scaled.message.startswith("Scaled up replica set web-") and scaled.uid
+    times = [e.time for e in entries if e.seq > scaled.seq]
+    assert times == sorted(times)
