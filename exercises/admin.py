@@ -151,3 +151,34 @@ def _extend_sandbox_admin() -> None:
 
 
 _extend_sandbox_admin()
+
+
+# ---- lessons: registered here only while the lessons app has no admin of its own --------------
+
+
+def _register_lessons() -> None:
+    from lessons.models import Lesson, LessonProgress
+
+    if not admin.site.is_registered(Lesson):
+
+        @admin.register(Lesson)
+        class LessonAdmin(admin.ModelAdmin):
+            list_display = ["slug", "order", "estimated_minutes", "step_count"]
+            search_fields = ["slug"]
+
+            @admin.display(description="steps")
+            def step_count(self, obj: Lesson) -> int:
+                return obj.steps.count()
+
+    if not admin.site.is_registered(LessonProgress):
+
+        @admin.register(LessonProgress)
+        class LessonProgressAdmin(admin.ModelAdmin):
+            list_display = ["lesson", "user", "visitor", "current_step", "completed_at"]
+            list_filter = ["lesson", ("completed_at", admin.EmptyFieldListFilter)]
+            search_fields = ["user__username", "lesson__slug"]
+            list_select_related = ["lesson", "user"]
+            raw_id_fields = ["sandbox"]
+
+
+_register_lessons()

@@ -20,6 +20,10 @@ pytestmark = pytest.mark.django_db
     "/admin/exercises/historyrecord/",
     "/admin/playground/sandbox/?q=lea",
     "/admin/playground/objectrow/?kind=Service&namespace=default",
+    "/admin/lessons/lesson/",
+    "/admin/lessons/lessonprogress/?q=lea",
+    "/admin/auth/user/?q=lea",
+    "/admin/auth/group/",
 ])
 def test_staff_browse_search_and_filter(path, sam, classroom, exercise, lea):
     sam.is_superuser = True
