@@ -12,7 +12,7 @@ import re
 
 from django import forms
 
-from exercises import spec
+from exercises import runner, spec
 from playground.sim import yamlsafe
 
 MANIFEST_SEPARATOR = "---\n"
@@ -85,6 +85,9 @@ class ExerciseForm(forms.Form):
         doc = spec.normalise(raw, problems)
         for path, message in problems:
             self.add_error(_field_of(path), f"{path}: {message}")
+        if not self.errors:
+            for problem in runner.start_problems(doc):
+                self.add_error(_field_of(problem), problem)
         self.document = doc
         return data
 

@@ -45,6 +45,21 @@ def start_exercise(cluster: Cluster, doc: dict, *, faults: bool = True) -> list[
     return outputs
 
 
+def start_problems(doc: dict, *, seed: int = TEST_SEED) -> list[str]:
+    """The starting state applied on a throwaway cluster: each manifest or command the
+    API server refuses, named by its field path with kubectl's own output."""
+    cluster = Cluster.new(seed=seed)
+    lines = [(f"start.manifests[{i}]", "kubectl apply -f -", m)
+             for i, m in enumerate(doc["start"]["manifests"])]
+    lines += [(f"start.commands[{i}]", c, None) for i, c in enumerate(doc["start"]["commands"])]
+    problems = []
+    for path, line, stdin in lines:
+        result = Console(cluster).run(line, stdin=stdin)
+        if not result.ok:
+            problems.append(f"{path}: {result.output.strip()}")
+    return problems
+
+
 def plan_faults(cluster: Cluster, faults: list[dict]) -> None:
     start = cluster.clock.now
     cluster.store.meta[META_KEY] = [

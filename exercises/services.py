@@ -54,6 +54,8 @@ def exercise_update(*, exercise: Exercise, doc: dict) -> Exercise:
 def exercise_import(*, owner, text: str | bytes) -> tuple[Exercise | None, list[str]]:
     """A new draft from an exported file, or the problems (nothing is created)."""
     doc, problems = spec.parse(text)
+    if not problems:
+        problems = runner.start_problems(doc)
     if problems:
         return None, problems
     return exercise_create(owner=owner, doc=doc), []

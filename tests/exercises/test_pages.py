@@ -192,3 +192,15 @@ def test_the_instructor_sees_a_learners_sandbox_read_only(ivy, lea, exercise, cl
         f"/classes/{classroom.pk}/learners/{lea.pk}/{assignment.pk}/").content.decode()
     assert 'data-readonly="1"' in html and "$ kubectl get svc" in html
     assert "Service" in html
+
+
+def test_the_form_reports_what_the_api_server_refuses(ivy):
+    data = {"title": "x", "difficulty": "easy", "estimated_minutes": "5",
+            "manifests": "apiVersion: v1\nkind: Sevice\nmetadata:\n  name: web\n",
+            "commands": "kubectl get pods", "faults": "",
+            "tasks": "- title: t\n  check:\n    exists: {kind: Pod, name: x}\n"
+                     "  solution: [kubectl run x --image=nginx]\n"}
+    response = client_for(ivy).post("/exercises/new", data)
+    html = response.content.decode()
+    assert response.status_code == 200 and Exercise.objects.count() == 0
+    assert 'start.manifests[0]: error: resource mapping not found for name: &quot;web&quot;' in html

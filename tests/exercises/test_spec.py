@@ -155,3 +155,18 @@ def test_a_broken_starting_state_is_reported():
     assert not report.solution_passes
     assert report.error.startswith("starting state: 'kubectl delete service nothere' failed:")
     assert 'services "nothere" not found' in report.error
+
+
+def test_the_starting_state_is_checked_by_the_api_server():
+    doc, _ = spec.parse(BROKEN_SERVICE)
+    assert runner.start_problems(doc) == []
+    doc["start"]["manifests"].append("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n"
+                                     "spec:\n  ports:\n  - port: 99999\n")
+    doc["start"]["commands"] = ["kubectl scale deployment nope --replicas=2"]
+    assert runner.start_problems(doc) == [
+        'start.manifests[2]: The Service "x" is invalid: \n'
+        "* spec.ports[0].port: Invalid value: 99999: must be between 1 and 65535, inclusive\n"
+        "* spec.ports[0].targetPort: Invalid value: 99999: must be between 1 and 65535, "
+        "inclusive",
+        'start.commands[0]: Error from server (NotFound): deployments.apps "nope" not found',
+    ]
