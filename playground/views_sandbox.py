@@ -222,6 +222,7 @@ FAULTS = {
     "stop-node": "node stop {name}",
     "start-node": "node start {name}",
     "delete-pod": "kubectl delete pod {name} -n {namespace} --wait=false",
+    "kill-container": "container kill {name} -n {namespace}",
 }
 
 

@@ -263,3 +263,20 @@ def test_a_read_only_viewer_gets_no_delete_button(staff, alice_sandbox):
     params = {"kind": "Pod", "namespace": "default", "name": "solo"}
     drawer = client_for(staff).get(f"/sandboxes/{alice_sandbox.pk}/object", params)
     assert drawer.status_code == 200 and "detail-delete-pod" not in drawer.content.decode()
+
+
+def test_the_pod_drawer_offers_kill_container_and_the_fault_restarts_it(alice, alice_sandbox):
+    client = client_for(alice)
+    console(client, alice_sandbox, "kubectl run solo --image=nginx")
+    console(client, alice_sandbox, "clock advance 30s")
+    params = {"kind": "Pod", "namespace": "default", "name": "solo"}
+    drawer = client.get(f"/sandboxes/{alice_sandbox.pk}/object", params).content.decode()
+    assert 'id="detail-kill-container"' in drawer
+    killed = client.post(
+        f"/sandboxes/{alice_sandbox.pk}/fault",
+        {"action": "kill-container", "name": "solo", "namespace": "default"},
+    )
+    assert killed.content.decode().startswith("container solo of pod solo killed (exit code 137)")
+    console(client, alice_sandbox, "clock advance 15s")
+    pods = console(client, alice_sandbox, "kubectl get pod solo")
+    assert "Running   1 (" in pods["output"]

@@ -19,6 +19,7 @@ from .registry import CommandContext, CommandError, ConsoleResult, playground_co
 
 CLOCK_USAGE = "usage: clock | clock advance DURATION (e.g. 30s, 5m, 1h30m) | clock settle"
 NODE_USAGE = "usage: node stop NAME | node start NAME"
+CONTAINER_USAGE = "usage: container kill POD [-c CONTAINER] [-n NAMESPACE]"
 
 
 def _stamp(t: float) -> str:
@@ -109,3 +110,29 @@ def node(ctx: CommandContext, args: list[str]) -> ConsoleResult:
         ctx.out(f"node {name} started: its kubelet posts status again")
     return ctx.result()
 
+
+
+@playground_command("container")
+def container(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    """`container kill POD [-c CONTAINER] [-n NAMESPACE]`: SIGKILL one container (exit 137)."""
+    if not args or args[0] != "kill":
+        raise CommandError(CONTAINER_USAGE)
+    pod, options = None, {"-c": None, "-n": "default"}
+    rest = iter(args[1:])
+    for arg in rest:
+        if arg in ("-c", "--container", "-n", "--namespace"):
+            value = next(rest, None)
+            if value is None:
+                raise CommandError(CONTAINER_USAGE)
+            options["-c" if arg in ("-c", "--container") else "-n"] = value
+        elif pod is None and not arg.startswith("-"):
+            pod = arg
+        else:
+            raise CommandError(CONTAINER_USAGE)
+    if pod is None:
+        raise CommandError(CONTAINER_USAGE)
+    faults = import_module("playground.sim.faults")
+    name = faults.kill_container(ctx.cluster, pod, namespace=options["-n"], container=options["-c"])
+    ctx.out(f"container {name} of pod {pod} killed (exit code 137); "
+            "the kubelet restarts it per the pod's restartPolicy")
+    return ctx.result()
