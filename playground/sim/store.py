@@ -16,8 +16,9 @@ MemoryStore, lets the simulation run, then persists `changes`, `timeline` and
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Protocol
+from typing import Any, Protocol
 
 Key = tuple[str, str]  # (namespace or "", name)
 
@@ -55,6 +56,11 @@ class MemoryStore:
     meta: dict[str, Any] = field(default_factory=lambda: {"resourceVersion": 0})
     changes: list[Change] = field(default_factory=list)
     timeline: list[dict] = field(default_factory=list)
+    # kind -> namespace -> objects, in the same relative order as `objects` (a derived index,
+    # built on the first namespaced list of a kind): a namespaced list is then O(its result),
+    # not O(every object of the kind), and controllers list pods of one namespace every pass
+    _by_namespace: dict[str, dict[str, dict[Key, dict]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def resource_version(self) -> int:
@@ -71,7 +77,13 @@ class MemoryStore:
         bucket = self.objects.get(kind, {})
         if namespace is None:
             return list(bucket.values())
-        return [o for (ns, _), o in bucket.items() if ns == namespace]
+        by_ns = self._by_namespace.get(kind)
+        if by_ns is None:
+            by_ns = self._by_namespace[kind] = {}
+            for key, obj in bucket.items():
+                by_ns.setdefault(key[0], {})[key] = obj
+        members = by_ns.get(namespace)
+        return list(members.values()) if members else []
 
     def kinds(self) -> Iterable[str]:
         return list(self.objects)
@@ -87,6 +99,9 @@ class MemoryStore:
         bucket = self.objects.setdefault(obj["kind"], {})
         change_type = "MODIFIED" if key in bucket else "ADDED"
         bucket[key] = obj
+        by_ns = self._by_namespace.get(obj["kind"])
+        if by_ns is not None:  # a new key goes last in both, a rewrite keeps its place in both
+            by_ns.setdefault(key[0], {})[key] = obj
         self.changes.append(
             Change(change_type, obj["kind"], key[0], key[1], obj, int(meta["resourceVersion"]))
         )
@@ -95,6 +110,9 @@ class MemoryStore:
         """Remove an object; the DELETED event carries a fresh resourceVersion, like etcd."""
         old = self.objects.get(kind, {}).pop((namespace or "", name), None)
         if old is not None:
+            members = self._by_namespace.get(kind, {}).get(namespace or "")
+            if members is not None:
+                members.pop((namespace or "", name), None)
             rv = self.next_resource_version()
             last = {**old, "metadata": {**old["metadata"], "resourceVersion": str(rv)}}
             self.changes.append(Change("DELETED", kind, namespace or "", name, last, rv))
@@ -106,6 +124,7 @@ class MemoryStore:
 
     def load(self, objects: Iterable[dict]) -> None:
         """Fill from a snapshot without recording changes (used by persistent stores)."""
+        self._by_namespace.clear()
         for obj in objects:
             meta = obj["metadata"]
             key = (meta.get("namespace", ""), meta["name"])

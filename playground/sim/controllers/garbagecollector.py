@@ -24,6 +24,7 @@ from ..errors import ApiError
 from ..objects import clone
 from ..resources import REGISTRY
 from .base import Controller
+from .gc_watch import GCWatch
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -76,6 +77,10 @@ class GarbageCollector(Controller):
         version = (cluster.store.meta["resourceVersion"], len(cluster.store.changes))
         if cluster.cache.get("gc.version") == version:
             return
+        # nor does it when only what it never reads changed (pod status, events...)
+        watch = GCWatch.of(cluster, SKIPPED_KINDS)
+        if watch.quiet:
+            return
         dependents: dict[str, list[dict]] = {}
         owned: list[dict] = []
         deleting: list[dict] = []
@@ -102,8 +107,11 @@ class GarbageCollector(Controller):
                 self.orphan_dependents(cluster, obj, own)
             elif FOREGROUND in finalizers:
                 self.process_deleting_dependents_item(cluster, obj, own)
-        if (cluster.store.meta["resourceVersion"], len(cluster.store.changes)) == version:
+        wrote = (cluster.store.meta["resourceVersion"], len(cluster.store.changes)) != version
+        watch = GCWatch.of(cluster, SKIPPED_KINDS)
+        if not wrote:
             cluster.cache["gc.version"] = version  # a pass that wrote nothing
+            watch.quiet = True
 
     def attempt_to_delete_item(self, cluster: Cluster, obj: dict,
                                dependents: dict[str, list[dict]]) -> None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..objects import get_path
 from ..scheduling import is_terminal, pod_requests
+from .pod_subsets import pods_on_node
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -26,8 +26,8 @@ def admission_failure(cluster: Cluster, node: dict, pod: dict) -> tuple[str, str
         return "NodeAffinity", f"Predicate NodeAffinity failed: {ERR_AFFINITY}"
     info = NodeInfo(node)
     name, uid = node["metadata"]["name"], pod["metadata"].get("uid")
-    for other in cluster.store.list("Pod"):
-        if (get_path(other, "spec", "nodeName") == name and other["metadata"].get("uid") != uid
+    for other in pods_on_node(cluster, name):  # in store order, as a scan of all pods
+        if (other["metadata"].get("uid") != uid
                 and not is_terminal(other) and _admitted(cluster, other)):
             info.add(other)
     if host_ports(pod) & info.host_ports:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..objects import get_path
 from ..scheduling import is_terminal
+from .pod_subsets import runtimes_on_node
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -27,9 +28,9 @@ def ips_in_use(cluster: Cluster, node: dict) -> set[str]:
     """Addresses held by this node's pods that still run (or are still being deleted)."""
     name, prefix = node["metadata"]["name"], _prefix(node) + "."
     used = set()
-    for rt in cluster.store.list("PodRuntime"):
+    for rt in runtimes_on_node(cluster, name):
         st = rt["state"]
-        if st.get("node") == name and st.get("podIP", "").startswith(prefix):
+        if st.get("podIP", "").startswith(prefix):
             ns, _, pod_name = rt["metadata"]["name"].partition("/")
             pod = cluster.store.get("Pod", ns, pod_name)
             if pod is not None and not is_terminal(pod):

@@ -19,6 +19,7 @@ from ..objects import clone, get_path
 from ..scheduling import OUT_OF_SERVICE, node_ready_status, taints_of
 from . import pass_memo
 from .base import Controller
+from .pod_subsets import PodSubsets
 from .scheduler import set_condition
 
 if TYPE_CHECKING:
@@ -41,7 +42,18 @@ class PodGCController(Controller):
     def full_pass(self, cluster: Cluster) -> None:
         nodes = {n["metadata"]["name"]: n for n in cluster.store.list("Node")}
         missing: dict[str, list[dict]] = {}
-        for pod in cluster.store.list("Pod"):
+        # only pods being deleted or bound to a node that is gone can need anything; the
+        # index hands exactly those back, in the order a scan of every pod would see them
+        index = PodSubsets.of(cluster, NAME, _podgc_tags)
+        candidates: dict[tuple[str, str], dict] = {}
+        for tag in index.present_tags():
+            kind, node_name = tag
+            if (kind == "node" and node_name not in nodes) or (kind == "deleting" and (
+                    node_name not in nodes or out_of_service(nodes[node_name]))):
+                for pod in index.subsets[tag].values():
+                    meta = pod["metadata"]
+                    candidates[(meta.get("namespace", ""), meta["name"])] = pod
+        for pod in index.in_store_order(candidates):
             node_name = (pod.get("spec") or {}).get("nodeName")
             if not node_name:
                 if pod["metadata"].get("deletionTimestamp"):
@@ -92,6 +104,16 @@ class PodGCController(Controller):
         cluster.api.delete("Pod", meta["name"], namespace=meta.get("namespace"),
                            grace_period_seconds=0, actor=NAME)
         cluster.record(NAME, pod, f"force-deleted pod {meta['name']}: {why}")
+
+
+def _podgc_tags(pod: dict) -> list:
+    tags: list = []
+    node_name = (pod.get("spec") or {}).get("nodeName")
+    if node_name:
+        tags.append(("node", node_name))
+    if pod["metadata"].get("deletionTimestamp"):
+        tags.append(("deleting", node_name or ""))
+    return tags
 
 
 def out_of_service(node: dict) -> bool:

@@ -27,7 +27,7 @@ from ..scheduling import (
     UNSCHEDULABLE,
     first_untolerated,
     is_terminal,
-    pod_requests,
+    stored_pod_requests,
     taints_of,
     tolerated,
     tolerations_of,
@@ -36,6 +36,7 @@ from . import pass_memo
 from . import scheduler_affinity as affinity
 from . import scheduler_volumes as volumes
 from .base import Controller
+from .pod_subsets import PodSubsets, pods_on_node
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -75,7 +76,7 @@ class NodeInfo:
         self.host_ports: set[tuple[str, str, int]] = set()
 
     def add(self, pod: dict) -> None:
-        req = pod_requests(pod)
+        req = stored_pod_requests(pod)
         cpu = int(round(req.get("cpu", 0.0) * 1000))
         mem = req.get("memory", 0.0)
         self.milli_cpu += cpu
@@ -110,7 +111,8 @@ class Scheduler(Controller):
         pass_memo.remember(cluster, self.name, self.next_wakeup(cluster))
 
     def full_pass(self, cluster: Cluster) -> None:
-        pending = [p for p in cluster.store.list("Pod") if _wants_scheduling(p)]
+        # order does not matter: sorted below by a key that names each pod
+        pending = PodSubsets.of(cluster, NAME, _pending_tag).members("pending")
         if not pending:
             return
         infos = build_node_infos(cluster)
@@ -187,6 +189,10 @@ def bind(cluster: Cluster, pod: dict, actor: str) -> dict:
         return cluster.api.update(pod, actor=actor)
 
 
+def _pending_tag(pod: dict) -> tuple[str, ...]:
+    return ("pending",) if _wants_scheduling(pod) else ()
+
+
 def _wants_scheduling(pod: dict) -> bool:
     spec = pod.get("spec") or {}
     if spec.get("nodeName") or pod["metadata"].get("deletionTimestamp"):
@@ -196,10 +202,10 @@ def _wants_scheduling(pod: dict) -> bool:
 
 def build_node_infos(cluster: Cluster) -> list[NodeInfo]:
     infos = {n["metadata"]["name"]: NodeInfo(n) for n in cluster.store.list("Node")}
-    for pod in cluster.store.list("Pod"):
-        node = get_path(pod, "spec", "nodeName")
-        if node in infos and not is_terminal(pod):
-            infos[node].add(pod)
+    for node, info in infos.items():  # each node's pods in store order, as a full scan adds them
+        for pod in pods_on_node(cluster, node):
+            if not is_terminal(pod):
+                info.add(pod)
     return [infos[k] for k in sorted(infos)]
 
 
@@ -242,7 +248,7 @@ def fit_reasons(pod: dict, info: NodeInfo) -> list[str]:
     reasons = []
     if info.pods + 1 > info.alloc_pods:
         reasons.append("Too many pods")
-    req = pod_requests(pod)
+    req = stored_pod_requests(pod)
     cpu = int(round(req.get("cpu", 0.0) * 1000))
     if cpu > 0 and cpu > info.alloc_milli_cpu - info.milli_cpu:
         reasons.append("Insufficient cpu")
@@ -330,7 +336,7 @@ def _histogram(reasons) -> str:
 def select_host(cluster: Cluster, pod: dict, feasible: list[NodeInfo]) -> tuple[NodeInfo, str]:
     ref = controller_ref(pod)
     owner_uid = ref["uid"] if ref else None
-    req = pod_requests(pod)
+    req = stored_pod_requests(pod)
     cpu = int(round(req.get("cpu", 0.0) * 1000)) or DEFAULT_MILLI_CPU
     mem = req.get("memory", 0.0) or DEFAULT_MEMORY
 
