@@ -12,6 +12,7 @@ view answers with the exact Status (`Error from server (NotFound): pods "x" not 
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from urllib.parse import parse_qs
@@ -33,6 +34,7 @@ PROTOCOLS = ("v5.channel.k8s.io", "v4.channel.k8s.io")
 STDIN, STDOUT, STDERR, ERROR, RESIZE, CLOSE = 0, 1, 2, 3, 4, 255
 SHELLS = {"sh", "bash", "ash"}
 PROMPT = "/ # "
+FOLLOW_SECONDS = 1.0
 
 
 @dataclass
@@ -171,9 +173,42 @@ class StreamConsumer(AsyncWebsocketConsumer):
         elif target.action == "attach" and not (
             target.stdin and _is_shell(await sync_to_async(main_command)(target))
         ):
-            await self._finish(0)
+            self.follower = asyncio.ensure_future(self._follow_output())
         elif target.tty:
             await self._out(PROMPT)
+
+    async def _follow_output(self) -> None:
+        """`kubectl attach` to a container's main process: what it prints from now on, until
+        it stops (the simulation's logs are read once a second)."""
+        from k8sapi.rest import Call
+        from k8sapi.watch import read_logs
+        from playground.sim.resources import REGISTRY
+
+        call = Call(
+            rt=REGISTRY.get("Pod"),
+            method="GET",
+            namespace=self.target.namespace,
+            name=self.target.pod,
+            subresource="log",
+            query={"container": self.target.container},
+        )
+        try:
+            text, running = await sync_to_async(read_logs)(self.target.sandbox_id, call)
+            sent = len(text)
+            while running:
+                await asyncio.sleep(FOLLOW_SECONDS)
+                text, running = await sync_to_async(read_logs)(self.target.sandbox_id, call)
+                if len(text) > sent:
+                    await self._out(text[sent:])
+                    sent = len(text)
+        except ApiError:
+            pass  # the pod went away
+        await self._finish(0)
+
+    async def disconnect(self, code) -> None:
+        follower = getattr(self, "follower", None)
+        if follower is not None:
+            follower.cancel()
 
     async def _out(self, text: str, channel: int = STDOUT) -> None:
         if self.target and self.target.tty:
