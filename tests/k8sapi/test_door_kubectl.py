@@ -286,3 +286,28 @@ def test_a_revoked_kubeconfig_is_refused(door, need_kubectl):
         "error: You must be logged in to the server (the server has asked for the client to "
         "provide credentials)",
     )
+
+
+def test_attach_streams_the_main_process_output(door, celery_worker, need_kubectl):
+    door.kubectl(
+        "run",
+        "ticker",
+        "--image=busybox:1.36",
+        "--restart=Never",
+        "--",
+        "sh",
+        "-c",
+        "while true; do echo tick; sleep 1; done",
+    )
+    door.kubectl("wait", "--for=condition=Ready", "pod/ticker", "--timeout=60s")
+    attached = subprocess.Popen(
+        ["kubectl", "--kubeconfig", str(door.kubeconfig), "attach", "ticker"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"HOME": str(door.cache), "KUBECACHEDIR": str(door.cache), "PATH": "/usr/bin:/bin"},
+    )
+    time.sleep(5)
+    attached.terminate()
+    out = attached.communicate(timeout=10)[0]
+    assert out.splitlines()[:2] == ["tick", "tick"]
