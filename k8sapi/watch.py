@@ -133,7 +133,10 @@ async def _events(
         quiet_since = time.monotonic()
         ends = time.monotonic() + timeout if timeout else None
         while ends is None or time.monotonic() < ends:
-            events, now = await sync_to_async(_since)(sandbox_id, call, last)
+            try:
+                events, now = await sync_to_async(_since)(sandbox_id, call, last)
+            except Sandbox.DoesNotExist:
+                return  # the sandbox was deleted: the stream ends, as on a server shutdown
             for rv, kind, obj in events:
                 last = max(last, rv)
                 line = _visible(enc, filt, seen, kind, obj, now)
@@ -214,12 +217,16 @@ def read_logs(sandbox_id: int, call: rest.Call) -> tuple[str, bool]:
 
 
 def _tail(text: str, query: dict) -> str:
+    """tailLines, then limitBytes (PodLogOptions)."""
     lines = query.get("tailLines")
-    if lines is None or lines == "":
-        return text
-    n = int(lines)
-    kept = text.splitlines(keepends=True)
-    return "".join(kept[-n:]) if n > 0 else ""
+    if lines not in (None, ""):
+        n = int(lines)
+        kept = text.splitlines(keepends=True)
+        text = "".join(kept[-n:]) if n > 0 else ""
+    limit = query.get("limitBytes")
+    if limit not in (None, ""):
+        text = text.encode()[: int(limit)].decode(errors="ignore")
+    return text
 
 
 async def logs(sandbox_id: int, call: rest.Call) -> HttpResponse:
