@@ -20,6 +20,7 @@ from ..network import Response, request
 from ..objects import get_path
 from ..programs import builtin
 from ..resolver import lookup, resolv_conf
+from .net_busybox_old import is_old_busybox, nslookup_old
 from .net_dig import dig
 from .net_env import container_env
 
@@ -131,6 +132,8 @@ def nslookup(cluster, pod, container, args: list[str]) -> Run:
     qtype = next((a.split("=", 1)[1].upper() for a in args
                   if a.startswith(("-type=", "-query=", "-q="))), "A")
     name = names[0]
+    if is_old_busybox(container):
+        return Run(*nslookup_old(cluster, pod, name))
     busybox = flavour(container) == "busybox"
     sep = ":" if busybox else "#"
     header = f"Server:\t\t{CLUSTER_DNS_IP}\nAddress:\t{CLUSTER_DNS_IP}{sep}53\n\n"
