@@ -22,7 +22,13 @@ ROOTS = {"api", "apis", "version", "openapi", "healthz", "livez", "readyz"}
 
 
 def status_response(err: ApiError) -> HttpResponse:
-    return HttpResponse(json.dumps(err.status()), status=err.code, content_type="application/json")
+    response = HttpResponse(
+        json.dumps(err.status()), status=err.code, content_type="application/json"
+    )
+    # an API error is an answer, not a server problem; and the URL carries the secret, which
+    # Django's "Not Found: <path>" warnings would copy into the logs
+    response._has_been_logged = True
+    return response
 
 
 def json_response(body, status: int = 200, warnings: list[str] | None = None) -> HttpResponse:
@@ -196,7 +202,9 @@ def _stream_without_websocket(sandbox_id: int, call: rest.Call) -> HttpResponse:
             raise
         # the kubelet answers this one in plain text, which kubectl prints as
         # `error: unable to upgrade connection: container not found ("c")`
-        return HttpResponse(err.message, status=400, content_type="text/plain")
+        response = HttpResponse(err.message, status=400, content_type="text/plain")
+        response._has_been_logged = True
+        return response
     raise BadRequest(
         "Upgrade request required: this server streams exec and attach over "
         "websockets (v5.channel.k8s.io) only"
