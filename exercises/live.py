@@ -25,6 +25,7 @@ from django.utils import timezone
 from exercises import checks, history, runner
 from exercises.dashboard import classroom_group, row_cells
 from exercises.models import Attempt, Exercise, HistoryRecord, Membership
+from lessons.engine.checks import CheckResult
 from playground import sandboxes
 from playground.models import TimelineEntry
 
@@ -93,9 +94,15 @@ def sandbox_records(sandbox_id: int) -> list[dict]:
 
 
 def evaluate_tasks(cluster, attempt: Attempt, lang: str = "en") -> list:
-    records = sandbox_records(attempt.sandbox_id)
+    """Every task not passed yet (passed ones stay passed and are not re-evaluated); the
+    history is read only when one of those tasks needs it."""
+    tasks = attempt.exercise.tasks
+    open_tasks = [i for i in range(len(tasks)) if i not in attempt.passed_tasks]
+    needs_history = any(checks.uses_history(tasks[i]["check"]) for i in open_tasks)
+    records = sandbox_records(attempt.sandbox_id) if needs_history else []
     return [checks.evaluate(cluster, t["check"], list(attempt.commands), records, lang)
-            for t in attempt.exercise.tasks]
+            if i in open_tasks else CheckResult(True, "")
+            for i, t in enumerate(tasks)]
 
 
 def mark_passed(attempt: Attempt, results: list) -> bool:
