@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..objects import get_path
+from .pod_subsets import PodSubsets
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -18,25 +19,19 @@ LAST_CHANGE = "endpoints.kubernetes.io/last-change-trigger-time"
 HEADLESS_LABEL = "service.kubernetes.io/headless"
 
 
-def pods_by_label(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
-    """(namespace, label key, value) -> pods, rebuilt only when a Pod was written since the
-    last build (the store's change log says so); a derived index, never the truth."""
-    index = cluster.cache.get("net.pods_by_label")
-    if index is None or not nothing_changed(cluster, "net.pods_by_label.mark", POD_KIND):
-        return index_pods(cluster)
-    mark_pass(cluster, "net.pods_by_label.mark")  # checked up to here: next check is O(1)
-    return index
+def _label_tags(pod: dict) -> list[tuple[str, str, str]]:
+    ns = pod["metadata"].get("namespace", "")
+    return [(ns, *item) for item in (pod["metadata"].get("labels") or {}).items()]
 
 
-def index_pods(cluster: Cluster) -> dict[tuple[str, str, str], list[dict]]:
-    index: dict[tuple[str, str, str], list[dict]] = {}
-    for pod in cluster.store.list("Pod"):
-        ns = pod["metadata"].get("namespace", "")
-        for item in (pod["metadata"].get("labels") or {}).items():
-            index.setdefault((ns, *item), []).append(pod)
-    cluster.cache["net.pods_by_label"] = index
-    cluster.cache["net.pods_version"] = cluster.cache.get("net.pods_version", 0) + 1
-    mark_pass(cluster, "net.pods_by_label.mark")
+def pods_by_label(cluster: Cluster) -> PodSubsets:
+    """Pods by (namespace, label key, value), kept from the store's change log (pod_subsets); a
+    derived index, never the truth. `net.pods_version` moves whenever any pod changed."""
+    index = PodSubsets.of(cluster, "net.pods-by-label", _label_tags)
+    stamp = (index, index.serial)
+    if cluster.cache.get("net.pods_seen") != stamp:
+        cluster.cache["net.pods_seen"] = stamp
+        cluster.cache["net.pods_version"] = cluster.cache.get("net.pods_version", 0) + 1
     return index
 
 
@@ -57,7 +52,7 @@ def selected_pods(cluster: Cluster, svc: dict) -> list[dict]:
     index = pods_by_label(cluster)
     items = iter(selector.items())
     key, value = next(items)
-    candidates = index.get((ns, key, value), [])
+    candidates = index.members((ns, key, value))
     rest = list(items)
     if not rest:
         return candidates
@@ -136,11 +131,12 @@ NETWORK_KINDS = frozenset({"Pod", "Service", "Node", "Endpoints", "EndpointSlice
 POD_KIND = frozenset({"Pod"})
 
 
-def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_KINDS) -> bool:
-    """True when no object of `kinds` was written since this controller's last full pass
-    (read from the store's change log). A log that was replaced, cleared or rewritten since
-    (the Django store clears it in place after saving) means "changed": the entry the mark
-    points at must still be the same object."""
+def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_KINDS,
+                    namespaces: frozenset[str] | None = None) -> bool:
+    """True when no object of `kinds` (in `namespaces`, "" for cluster-scoped ones, when given)
+    was written since this controller's last full pass (read from the store's change log).
+    A log that was replaced, cleared or rewritten since (the Django store clears it in place
+    after saving) means "changed": the entry the mark points at must still be the same object."""
     changes = cluster.store.changes
     mark = cluster.cache.get(key)
     if not mark or mark[0] is not changes or mark[1] > len(changes):
@@ -148,7 +144,8 @@ def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_
     if mark[1] and changes[mark[1] - 1] is not mark[2]:
         return False
     for i in range(mark[1], len(changes)):
-        if changes[i].kind in kinds:
+        change = changes[i]
+        if change.kind in kinds and (namespaces is None or change.namespace in namespaces):
             return False
     # nothing relevant up to here: move the mark so the next check starts from the end
     # (otherwise each check rescans every change since the last full pass: quadratic)

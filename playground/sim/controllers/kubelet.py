@@ -33,6 +33,7 @@ from .kubelet_events import sentence as _sentence
 from .kubelet_index import KubeletIndex
 from .kubelet_runtime import SANDBOX_SECONDS, ContainerRunner
 from .kubelet_status import container_status, get_phase, pod_conditions
+from .pod_subsets import PodSubsets, runtime_node_tag
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -99,13 +100,21 @@ class Kubelet(Controller):
             return value
         best: float | None = None
         store = cluster.store
-        for rt in store.list("PodRuntime"):
-            t = rt["state"].get("next")
-            if t is None:
+        by_node = PodSubsets.of(cluster, "runtimes-by-node", runtime_node_tag, "PodRuntime")
+        # each node's earliest timer, recomputed only for nodes whose runtimes changed
+        mins = cluster.cache.setdefault("kubelet.node-timers", {})
+        for node_name in by_node.present_tags():  # runtimes of running kubelets only
+            state = store.get("KubeletState", "", node_name)
+            if state is None or not kubelet_running(state):
                 continue
-            state = store.get("KubeletState", "", rt["state"].get("node", ""))
-            if state is not None and kubelet_running(state) and (best is None or t < best):
-                best = t
+            version = (by_node, by_node.versions.get(node_name))
+            memo = mins.get(node_name)
+            if memo is None or memo[0] != version:
+                times = [t for rt in by_node.subsets[node_name].values()
+                         if (t := rt["state"].get("next")) is not None]
+                memo = mins[node_name] = (version, min(times) if times else None)
+            if memo[1] is not None and (best is None or memo[1] < best):
+                best = memo[1]
         return pass_memo.remember_wakeup(cluster, NAME, best)
 
     # ---- the node's own status -----------------------------------------------------------

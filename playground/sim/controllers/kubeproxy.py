@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING
 
 from ..objects import get_path
 from .base import Controller
+from .endpoints_util import mark_pass, nothing_changed
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
 
 NAME = "daemonset-controller"
+MARK = "kubeproxy.pass"
+WATCHED = frozenset({"Pod", "Node", "ServiceAccount"})
+WATCHED_NAMESPACES = frozenset({"kube-system", ""})  # its pods and account; Nodes have none
 
 
 def _target_node(pod: dict) -> str | None:
@@ -33,6 +37,14 @@ class KubeProxyDaemonSet(Controller):
     name = NAME
 
     def reconcile(self, cluster: Cluster) -> None:
+        # what to create depends only on kube-system Pods, Nodes and the ServiceAccount: when
+        # none was written since the last full pass (its own creations included), nothing to do
+        if nothing_changed(cluster, MARK, WATCHED, WATCHED_NAMESPACES):
+            return
+        self.sync(cluster)
+        mark_pass(cluster, MARK)
+
+    def sync(self, cluster: Cluster) -> None:
         from ..system import PROXY_DS_UID, kube_proxy_pod
 
         store = cluster.store

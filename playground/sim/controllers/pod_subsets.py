@@ -36,6 +36,8 @@ class PodSubsets:
         self.order: dict[Key, int] = {}
         self.tags: dict[Key, tuple[Hashable, ...]] = {}
         self.subsets: dict[Hashable, dict[Key, dict]] = {}
+        self.versions: dict[Hashable, int] = {}  # bumped whenever a subset changes
+        self.serial = 0
         for pod in store.list(kind):
             meta = pod["metadata"]
             key = (meta.get("namespace", ""), meta["name"])
@@ -80,11 +82,15 @@ class PodSubsets:
         tags = tuple(self.classify(pod))
         if tags:
             self.tags[key] = tags
+            self.serial += 1
             for tag in tags:
                 self.subsets.setdefault(tag, {})[key] = pod
+                self.versions[tag] = self.serial
 
     def _remove(self, key: Key) -> None:
+        self.serial += 1
         for tag in self.tags.pop(key, ()):
+            self.versions[tag] = self.serial
             members = self.subsets.get(tag)
             if members is not None:
                 members.pop(key, None)
@@ -112,7 +118,7 @@ def _node_tag(pod: dict) -> tuple[str, ...]:
     return (node_name,) if node_name else ()
 
 
-def _runtime_node_tag(rt: dict) -> tuple[str, ...]:
+def runtime_node_tag(rt: dict) -> tuple[str, ...]:
     node_name = rt["state"].get("node")
     return (node_name,) if node_name else ()
 
@@ -124,5 +130,5 @@ def pods_on_node(cluster: Cluster, node_name: str) -> list[dict]:
 
 def runtimes_on_node(cluster: Cluster, node_name: str) -> list[dict]:
     """The kubelet's PodRuntime records whose state names `node_name`, in the store's order."""
-    return PodSubsets.of(cluster, "runtimes-by-node", _runtime_node_tag,
+    return PodSubsets.of(cluster, "runtimes-by-node", runtime_node_tag,
                          "PodRuntime").members(node_name)

@@ -38,6 +38,7 @@ from . import history
 from . import statefulset_utils as su
 from .base import Controller
 from .idle import IdleMarker
+from .pod_subsets import PodSubsets
 from .statefulset_control import update_statefulset
 
 if TYPE_CHECKING:
@@ -139,21 +140,30 @@ def _claims_summary(cluster: Cluster) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _index_pods(cluster: Cluster) -> dict[tuple[str, str], list[dict]]:
-    """Pods by (namespace, parent name from the `<parent>-<ordinal>` pattern), once per pass.
-    Parsed names are cached by uid (names never change)."""
-    names = cluster.cache.setdefault("statefulset-pod-names", {})
-    if len(names) > 4 * len(cluster.store.list("Pod")) + 1000:
-        names.clear()
-    out: dict[tuple[str, str], list[dict]] = {}
-    for pod in cluster.store.list("Pod"):
-        meta = pod["metadata"]
-        parsed = names.get(meta["uid"])
-        if parsed is None:
-            parsed = names[meta["uid"]] = su.parent_and_ordinal(meta["name"])
-        if parsed[1] >= 0:
-            out.setdefault((meta["namespace"], parsed[0]), []).append(pod)
-    return out
+def _index_pods(cluster: Cluster) -> _PodsByParent:
+    """Pods by (namespace, parent name from the `<parent>-<ordinal>` pattern), from an index
+    kept from the change log (pod_subsets), in store order; each group read once per pass."""
+    return _PodsByParent(PodSubsets.of(cluster, "statefulset-pods", _parent_tag))
+
+
+def _parent_tag(pod: dict) -> tuple[tuple[str, str], ...]:
+    meta = pod["metadata"]
+    parent, ordinal = su.parent_and_ordinal(meta["name"])
+    return ((meta["namespace"], parent),) if ordinal >= 0 else ()
+
+
+class _PodsByParent:
+    """The `.get((namespace, parent), default)` view the sync uses, fixed at first read."""
+
+    def __init__(self, index: PodSubsets) -> None:
+        self.index = index
+        self.read: dict[tuple[str, str], list[dict]] = {}
+
+    def get(self, key: tuple[str, str], default: list[dict] | None = None) -> list[dict]:
+        found = self.read.get(key)
+        if found is None:
+            found = self.read[key] = self.index.members(key)
+        return found if found or default is None else default
 
 
 def _index_revisions(cluster: Cluster) -> dict[str, list[dict]]:
