@@ -204,3 +204,8 @@ def test_the_form_reports_what_the_api_server_refuses(ivy):
     html = response.content.decode()
     assert response.status_code == 200 and Exercise.objects.count() == 0
     assert 'start.manifests[0]: error: resource mapping not found for name: &quot;web&quot;' in html
+
+
+def test_signed_in_users_find_classes_in_the_navigation(lea):
+    assert 'id="nav-classes"' in client_for(lea).get("/").content.decode()
+    assert 'id="nav-classes"' not in client_for().get("/").content.decode()
