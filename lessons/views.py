@@ -119,14 +119,16 @@ def lesson_views(request: HttpRequest, lang: str) -> list[dict]:
 
 def render_pushed(progress: LessonProgress, lang: str) -> str:
     """What a lesson page receives when a step passes (or when its socket connects): the
-    current step's status and the step list, out of band."""
+    step list and, when the current step is done, its status, out of band. The status of a
+    step not done is never pushed: it would wipe the feedback of a Check just pressed."""
     from django.template.loader import render_to_string
 
     step = lessons.current_step(progress)
     if step is None:
         return ""
     ctx = step_context(progress, step, lang, oob=True)
-    return render_to_string(f"{PAGE}#status", ctx) + render_to_string(f"{PAGE}#nav", ctx)
+    nav = render_to_string(f"{PAGE}#nav", ctx)
+    return render_to_string(f"{PAGE}#status", ctx) + nav if ctx["done"] else nav
 
 
 # ---- pages ------------------------------------------------------------------------------------

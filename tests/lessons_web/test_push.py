@@ -38,9 +38,9 @@ def test_a_passing_step_is_pushed_done_in_the_pages_language(asgi_server, alice,
     client.post("/lessons/services/start")
     progress = LessonProgress.objects.get()
     with lesson_socket(asgi_server, progress.sandbox_id, client, "ko") as socket:
-        first = receive_until(socket, 'id="step-status-1"')
-        assert 'class="step-status"' in first and "스스로 확인" in first
-        assert 'id="lesson-steps"' in first
+        first = receive_until(socket, 'id="lesson-steps"')
+        assert 'id="step-status-1"' not in first  # a step not done: its status is left alone
+        assert "단계" in first
         response = client.post(
             "/lessons/services/console", {"line": "kubectl expose deployment web --port=80"}
         )
