@@ -19,7 +19,7 @@ import hashlib
 import json
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from exercises import checks, history, runner
@@ -83,8 +83,8 @@ def record_command(*, attempt: Attempt, line: str) -> None:
 def hint_used(*, attempt: Attempt, task: int) -> int:
     """One more hint shown; returns how many hints of this task may now be shown."""
     hints = attempt.exercise.tasks[task]["hints"] if task < len(attempt.exercise.tasks) else []
-    Attempt.objects.filter(pk=attempt.pk).update(hints_used=attempt.hints_used + 1)
-    attempt.hints_used += 1
+    Attempt.objects.filter(pk=attempt.pk).update(hints_used=F("hints_used") + 1)
+    attempt.refresh_from_db(fields=["hints_used"])
     return len(hints)
 
 
