@@ -311,3 +311,27 @@ def test_attach_streams_the_main_process_output(door, celery_worker, need_kubect
     attached.terminate()
     out = attached.communicate(timeout=10)[0]
     assert out.splitlines()[:2] == ["tick", "tick"]
+
+
+def test_a_change_made_on_the_page_shows_in_kubectl_get_watch(door, need_kubectl):
+    from playground import sandboxes
+
+    watcher = subprocess.Popen(
+        ["kubectl", "--kubeconfig", str(door.kubeconfig), "get", "configmaps", "-w"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={"HOME": str(door.cache), "KUBECACHEDIR": str(door.cache), "PATH": "/usr/bin:/bin"},
+    )
+    try:
+        time.sleep(1.5)
+        started = time.monotonic()
+        line = "kubectl create configmap from-page --from-literal=a=1"
+        out, ok = sandboxes.sandbox_command(sandbox_id=door.sandbox.pk, line=line)
+        assert ok, out
+        time.sleep(2.0)
+    finally:
+        watcher.terminate()
+        seen = watcher.communicate(timeout=10)[0].splitlines()
+    assert [line.split()[0] for line in seen] == ["NAME", "kube-root-ca.crt", "from-page"]
+    assert time.monotonic() - started < 10
