@@ -53,3 +53,27 @@ def test_a_passing_step_is_pushed_done_in_the_pages_language(asgi_server, alice,
     for stranger in (client_for(bob), client_for()):
         with pytest.raises(InvalidStatus):
             lesson_socket(asgi_server, progress.sandbox_id, stranger)
+
+
+def test_a_step_reached_by_time_passes_from_the_workers_reconcile(
+    asgi_server, celery_worker, alice
+):
+    """No request runs when the pods become ready: the Celery worker's reconcile (a timer)
+    evaluates the step and the push reaches the page."""
+    from playground import sandboxes
+
+    load_lessons()
+    client = client_for(alice)
+    client.post("/lessons/deployments/start")
+    progress = LessonProgress.objects.get()
+    sandboxes.sandbox_clock(sandbox_id=progress.sandbox_id, action="speed", value="60")
+    with lesson_socket(asgi_server, progress.sandbox_id, client) as socket:
+        receive_until(socket, 'id="lesson-steps"')
+        line = "kubectl create deployment web --image=nginx:1.27 --replicas=3"
+        assert client.post("/lessons/deployments/console", {"line": line}).json()["ok"]
+        progress.refresh_from_db()
+        assert progress.completed_steps == []  # the pods are not ready yet
+        done = receive_until(socket, 'class="step-status done"', limit=200)
+        assert 'id="step-status-1"' in done
+    progress.refresh_from_db()
+    assert progress.completed_steps == [1]
