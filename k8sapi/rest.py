@@ -15,7 +15,6 @@ import yaml
 from k8sapi import schemas, tables
 from playground.sandboxes import opened
 from playground.sim.errors import BadRequest, MethodNotAllowed, NotFound
-from playground.sim.objects import clone
 from playground.sim.resources import REGISTRY, ResourceType
 
 PATCH_TYPES = {
@@ -72,7 +71,9 @@ def handle(sandbox_id: int, call: Call) -> Answer:
 def _dispatch(cluster, call: Call) -> Answer:
     m = call.method
     if call.subresource == "scale":
-        return _scale(cluster, call)
+        from k8sapi.subresources import scale
+
+        return scale(cluster, call)
     if call.name is None:
         if m == "GET":
             return _list(cluster, call)
@@ -90,7 +91,9 @@ def _dispatch(cluster, call: Call) -> Answer:
         if m == "DELETE" and call.subresource is None:
             return _delete(cluster, call)
         if m == "POST" and call.subresource == "eviction" and call.rt.kind == "Pod":
-            return _evict(cluster, call)
+            from k8sapi.subresources import evict
+
+            return evict(cluster, call)
     raise MethodNotAllowed("the server does not allow this method on the requested resource")
 
 
@@ -223,7 +226,7 @@ def _update(cluster, call: Call) -> Answer:
     return _object_answer(cluster, call, updated)
 
 
-def _patch_type(call: Call) -> str:
+def patch_type(call: Call) -> str:
     ctype = call.content_type.split(";")[0].strip()
     if ctype not in PATCH_TYPES:
         from k8sapi.errors import UnsupportedMediaType
@@ -233,7 +236,7 @@ def _patch_type(call: Call) -> str:
 
 
 def _patch(cluster, call: Call) -> Answer:
-    ptype = _patch_type(call)
+    ptype = patch_type(call)
     if ptype == "apply":
         return _apply(cluster, call)
     if call.body is None:
@@ -310,24 +313,6 @@ def _delete(cluster, call: Call) -> Answer:
     return Answer(obj)
 
 
-def _evict(cluster, call: Call) -> Answer:
-    """policy/v1 Eviction (`kubectl drain`): a delete with the eviction's options; no
-    PodDisruptionBudget exists in the playground, so every eviction is allowed."""
-    options = (call.body or {}).get("deleteOptions") or {} if isinstance(call.body, dict) else {}
-    cluster.api.delete(
-        "Pod",
-        call.name,
-        namespace=call.namespace,
-        grace_period_seconds=options.get("gracePeriodSeconds"),
-        preconditions=options.get("preconditions"),
-        dry_run=call.dry_run or "All" in (options.get("dryRun") or []),
-    )
-    return Answer(
-        {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "code": 201},
-        201,
-    )
-
-
 def _delete_collection(cluster, call: Call) -> Answer:
     opts = delete_options(call)
     items = list_objects(cluster, call)
@@ -356,62 +341,6 @@ def _delete_collection(cluster, call: Call) -> Answer:
             "items": deleted,
         }
     )
-
-
-# ---- scale (autoscaling/v1 Scale) -------------------------------------------------------------
-
-
-def _scale_of(obj: dict) -> dict:
-    meta = obj["metadata"]
-    status = obj.get("status") or {}
-    selector = (obj.get("spec") or {}).get("selector") or {}
-    from playground.sim.labels import format_selector
-
-    return {
-        "kind": "Scale",
-        "apiVersion": "autoscaling/v1",
-        "metadata": {
-            k: meta[k]
-            for k in ("name", "namespace", "uid", "resourceVersion", "creationTimestamp")
-            if k in meta
-        },
-        "spec": {"replicas": (obj.get("spec") or {}).get("replicas", 1)},
-        "status": {"replicas": status.get("replicas", 0), "selector": format_selector(selector)},
-    }
-
-
-def _scale(cluster, call: Call) -> Answer:
-    if call.rt.kind not in ("Deployment", "ReplicaSet", "StatefulSet"):
-        raise NotFound(call.rt.resource, call.name or "")
-    obj = cluster.api.get(call.rt.kind, call.name, call.namespace)
-    scale = _scale_of(obj)
-    if call.method == "GET":
-        return Answer(scale)
-    if call.method == "PUT":
-        wanted = call.body if isinstance(call.body, dict) else {}
-    elif call.method == "PATCH":
-        from playground.sim.patch import apply_patch
-
-        ptype = _patch_type(call)
-        if ptype == "apply":
-            ptype = "merge"
-        wanted = apply_patch(clone(scale), call.body, ptype, "Scale")
-    else:
-        raise MethodNotAllowed("the server does not allow this method on the requested resource")
-    replicas = (wanted.get("spec") or {}).get("replicas")
-    rv = (wanted.get("metadata") or {}).get("resourceVersion")
-    patch: dict = {"spec": {"replicas": replicas}}
-    if rv:
-        patch["metadata"] = {"resourceVersion": rv}
-    updated = cluster.api.patch(
-        call.rt.kind,
-        call.name,
-        patch,
-        namespace=call.namespace,
-        patch_type="merge",
-        dry_run=call.dry_run,
-    )
-    return Answer(_scale_of(updated))
 
 
 def parse_body(raw: bytes, content_type: str) -> Any:
