@@ -95,3 +95,30 @@ def test_checks_skip_sandboxes_outside_lessons_and_finished_lessons(course, alic
     output, ok = sandboxes.sandbox_command(sandbox_id=sandbox.pk, line="kubectl get pods")
     assert ok and not LessonProgress.objects.exists()
     assert lessons.check_after_reconcile in sandboxes.AFTER_RECONCILE
+
+
+class Untouchable:
+    """A cluster that fails the test if a check reads it."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the check read cluster.{name}")
+
+
+def test_the_hook_is_one_query_and_no_check_outside_an_unfinished_step(
+    course, alice, django_assert_num_queries
+):
+    from types import SimpleNamespace
+
+    from playground import sandboxes
+
+    free = sandboxes.sandbox_create(name="free", owner=alice, seed=3)
+    with django_assert_num_queries(1):
+        lessons.check_after_reconcile(SimpleNamespace(sandbox=free, cluster=Untouchable()))
+    client = client_for(alice)
+    client.post("/lessons/services/start")
+    progress = LessonProgress.objects.get()
+    progress.completed_steps = [1]
+    progress.save()
+    loaded = SimpleNamespace(sandbox=progress.sandbox, cluster=Untouchable())
+    with django_assert_num_queries(1):  # the current step is done: nothing to evaluate
+        lessons.check_after_reconcile(loaded)
