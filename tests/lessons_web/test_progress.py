@@ -88,15 +88,6 @@ def test_playing_every_solution_finishes_the_lesson(course):
     assert "You finished this lesson." in status and "/lessons/deployments/" in status
 
 
-def test_checks_skip_sandboxes_outside_lessons_and_finished_lessons(course, alice):
-    from playground import sandboxes
-
-    sandbox = sandboxes.sandbox_create(name="free", owner=alice, seed=3)
-    output, ok = sandboxes.sandbox_command(sandbox_id=sandbox.pk, line="kubectl get pods")
-    assert ok and not LessonProgress.objects.exists()
-    assert lessons.check_after_reconcile in sandboxes.AFTER_RECONCILE
-
-
 class Untouchable:
     """A cluster that fails the test if a check reads it."""
 
