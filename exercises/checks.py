@@ -51,7 +51,7 @@ def evaluate(cluster, spec: dict, commands: list[str], records: list[dict],
              lang: str = "en") -> CheckResult:
     (kind, params), = spec.items()
     if kind in history.SCHEMA:
-        return history.evaluate(kind, params, records)
+        return history.evaluate(kind, params, records, lang)
     if kind in COMBINATORS and uses_history(spec):
         results = [evaluate(cluster, s, commands, records, lang) for s in params]
         if kind == "all":

@@ -25,6 +25,8 @@ from typing import Any
 
 from lessons.engine.checks import CheckResult
 
+from .history_text import say
+
 USER = "you"  # playground.sim.apiserver.USER: the learner's own writes
 
 SCHEMA: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -121,8 +123,8 @@ def validate(kind: str, params: Any, at: str) -> None:
 # ---- evaluation ------------------------------------------------------------------------------
 
 
-def evaluate(kind: str, params: dict, records: list[dict]) -> CheckResult:
-    return CHECKS[kind](params, records)
+def evaluate(kind: str, params: dict, records: list[dict], lang: str = "en") -> CheckResult:
+    return CHECKS[kind](params, records, lang)
 
 
 def _objects(records: list[dict], kind: str, ns: str, name: str | None = None) -> list[dict]:
@@ -144,57 +146,54 @@ def _rollout_start(records: list[dict], ns: str, deployment: str) -> int | None:
     return None
 
 
-def endpoints_never_below(params: dict, records: list[dict]) -> CheckResult:
+def endpoints_never_below(params: dict, records: list[dict], lang: str = "en") -> CheckResult:
     ns, service, low = params.get("namespace", "default"), params["service"], params["min"]
     start, during = 0, ""
     if "during_rollout_of" in params:
         deployment = params["during_rollout_of"]
         found = _rollout_start(records, ns, deployment)
         if found is None:
-            return CheckResult(False, f"The image of Deployment {deployment} never changed, "
-                                      "so there was no rollout to watch.")
-        start, during = found, f" while Deployment {deployment} rolled out"
+            return CheckResult(False, say(lang, "no_rollout", deployment=deployment))
+        start, during = found, say(lang, "during", deployment=deployment)
     counts = [(i, r["ready"]) for i, r in enumerate(records)
               if r["op"] == "object" and r["kind"] == "Endpoints" and r["ns"] == ns
               and r["name"] == service]
     before = [c for i, c in counts if i < start]
     window = ([before[-1]] if before else []) + [c for i, c in counts if i >= start]
     if not window:
-        return CheckResult(False, f"Service {service} never had endpoints{during}.")
+        return CheckResult(False, say(lang, "never_endpoints", service=service, during=during))
     lowest = min(window)
     if lowest < low:
-        return CheckResult(False, f"Ready endpoints of Service {service} dropped to {lowest}"
-                                  f"{during} (at least {low} were needed at all times).")
-    return CheckResult(True, f"Service {service} kept at least {low} ready endpoints{during} "
-                             f"(lowest: {lowest}).")
+        return CheckResult(False, say(lang, "dropped", service=service, lowest=lowest,
+                                      during=during, low=low))
+    return CheckResult(True, say(lang, "kept", service=service, low=low, during=during,
+                                 lowest=lowest))
 
 
-def updated_not_recreated(params: dict, records: list[dict]) -> CheckResult:
+def updated_not_recreated(params: dict, records: list[dict], lang: str = "en") -> CheckResult:
     ns, name = params.get("namespace", "default"), params["deployment"]
     mine = _objects(records, "Deployment", ns, name)
     live = [r for r in mine if r["type"] != "DELETED"]
     if not live:
-        return CheckResult(False, f"There is no Deployment {name} in the history.")
+        return CheckResult(False, say(lang, "no_deployment", name=name))
     if any(r["type"] == "DELETED" for r in mine) or len({r["uid"] for r in live}) > 1:
-        return CheckResult(False, f"Deployment {name} was deleted and created again; change "
-                                  "it in place instead (kubectl set image, edit or apply).")
+        return CheckResult(False, say(lang, "recreated", name=name))
     if not any(r["generation"] > live[0]["generation"] for r in live):
-        return CheckResult(False, f"Deployment {name} was never updated.")
-    return CheckResult(True, f"Deployment {name} was updated in place, never recreated.")
+        return CheckResult(False, say(lang, "never_updated", name=name))
+    return CheckResult(True, say(lang, "updated", name=name))
 
 
-def no_manual_delete(params: dict, records: list[dict]) -> CheckResult:
+def no_manual_delete(params: dict, records: list[dict], lang: str = "en") -> CheckResult:
     kind, ns = params.get("kind", "Pod"), params.get("namespace")
     for r in records:
         if r["op"] != "action" or r["verb"] != "deleted" or r["kind"] != kind:
             continue
         if ns is None or r["ns"] == ns:
-            return CheckResult(False, f"You deleted {kind} {r['name']} by hand; let the "
-                                      "controllers replace objects instead.")
-    return CheckResult(True, f"No {kind} was deleted by hand.")
+            return CheckResult(False, say(lang, "deleted_by_hand", kind=kind, name=r["name"]))
+    return CheckResult(True, say(lang, "none_deleted", kind=kind))
 
 
-def ordered_startup(params: dict, records: list[dict]) -> CheckResult:
+def ordered_startup(params: dict, records: list[dict], lang: str = "en") -> CheckResult:
     ns, sts = params.get("namespace", "default"), params["statefulset"]
     created: dict[int, int] = {}
     ready: dict[int, int] = {}
@@ -206,15 +205,15 @@ def ordered_startup(params: dict, records: list[dict]) -> CheckResult:
         if r["ready"]:
             ready.setdefault(ordinal, i)
     if not ready:
-        return CheckResult(False, f"No pod of StatefulSet {sts} became ready.")
+        return CheckResult(False, say(lang, "none_ready", sts=sts))
     for n in sorted(created):
         if n == 0:
             continue
         if n - 1 not in ready or ready[n - 1] > created[n]:
-            return CheckResult(False, f"Pod {sts}-{n} was created before {sts}-{n - 1} "
-                                      "was ready: the pods did not come up in ordinal order.")
+            return CheckResult(False, say(lang, "out_of_order", pod=f"{sts}-{n}",
+                                          previous=f"{sts}-{n - 1}"))
     shown = ", ".join(f"{sts}-{n}" for n in sorted(ready, key=ready.get))
-    return CheckResult(True, f"StatefulSet {sts} pods came up in ordinal order ({shown}).")
+    return CheckResult(True, say(lang, "in_order", sts=sts, pods=shown))
 
 
 def _ordinal(pod: str, sts: str) -> int | None:

@@ -249,3 +249,12 @@ def test_statefulset_pods_come_up_in_ordinal_order_unless_parallel():
         result = checks.evaluate(cluster, {"ordered_startup": {"statefulset": "db"}}, [],
                                  runner.cluster_records(cluster))
         assert result.passed is passed, (policy, result.feedback)
+
+
+def test_feedback_speaks_the_learners_language():
+    recs = [deploy("nginx:1.27", 1), endpoints(3), deploy("nginx:1.28", 2), endpoints(0)]
+    result = checks.evaluate(None, {"endpoints_never_below": ROLLOUT}, [], recs, "ko")
+    assert result == CheckResult(False, "Deployment web 롤아웃 동안 Service web의 준비된 "
+                                 "엔드포인트가 0개로 줄었습니다 (항상 2개 이상이어야 합니다).")
+    assert history.no_manual_delete({}, [action("deleted", "Pod", "web-0")], "fr").feedback \
+        == "You deleted Pod web-0 by hand; let the controllers replace objects instead."
