@@ -62,7 +62,15 @@ def program(container: dict, image: ImageInfo, env: dict[str, str] | None = None
     if name not in image.tools and argv[0] not in image.tools and not _is_image_program(
             argv, image):
         return Program(start_error=f'exec: "{argv[0]}": executable file not found in $PATH')
+    if container.get("stdin") and _interactive_shell(argv):
+        # `kubectl run -it ... -- sh`: the shell waits on its open stdin; as PID 1 it
+        # ignores SIGTERM, so stopping it takes the grace period and a SIGKILL.
+        return Program(runs_for=FOREVER, sigterm_code=137)
     return _run(argv, image, env)
+
+
+def _interactive_shell(argv: list[str]) -> bool:
+    return _base(argv[0]) in SHELLS and not (len(argv) >= 3 and argv[1] == "-c")
 
 
 def _base(path: str) -> str:

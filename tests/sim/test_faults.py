@@ -38,3 +38,22 @@ def test_kill_errors_read_clearly():
     out = console.run("container kill web -c sidecar").output.strip()
     assert out == "Error from server (BadRequest): container sidecar is not valid for pod web"
     assert not console.run("container stop web").ok
+
+
+def test_a_shell_with_stdin_keeps_running_and_one_without_exits():
+    """`kubectl run -it --image=busybox -- sh` stays Running; a plain `sh` has no input and
+    exits at once (Completed, then CrashLoopBackOff under restartPolicy Always)."""
+    cluster = Cluster.new()
+    pod = {
+        "apiVersion": "v1", "kind": "Pod", "metadata": {"name": "shell"},
+        "spec": {"restartPolicy": "Never", "containers": [
+            {"name": "shell", "image": "busybox:1.36", "command": ["sh"], "stdin": True,
+             "tty": True}]},
+    }
+    cluster.api.create(pod)
+    plain = {**pod, "metadata": {"name": "plain"}, "spec": {**pod["spec"], "containers": [
+        {"name": "plain", "image": "busybox:1.36", "command": ["sh"]}]}}
+    cluster.api.create(plain)
+    cluster.advance(60)
+    assert cluster.api.get("pods", "shell")["status"]["phase"] == "Running"
+    assert cluster.api.get("pods", "plain")["status"]["phase"] == "Succeeded"
