@@ -56,23 +56,20 @@ def pod_requests(pod: dict) -> dict[str, float]:
     return total
 
 
-# pod_requests of stored pods, by object identity: a stored dict is never changed (writes store
-# a new one), and the scheduler re-adds every bound pod to its node's NodeInfo on each pass with
-# pods to place. Keyed by id() with the object kept alongside, so an id is never reused while
-# remembered (uid + resourceVersion would not do: clusters with the same seed repeat them).
-_REQUESTS: dict[int, tuple[dict, dict[str, float]]] = {}
-
-
-def stored_pod_requests(pod: dict) -> dict[str, float]:
-    """pod_requests of a stored (never mutated) pod, remembered; callers only read it."""
-    found = _REQUESTS.get(id(pod))
-    if found is not None and found[0] is pod:
-        return found[1]
-    req = pod_requests(pod)
-    if len(_REQUESTS) >= 20_000:
-        _REQUESTS.clear()
-    _REQUESTS[id(pod)] = (pod, req)
-    return req
+def stored_pod_requests(pod: dict, memo: dict | None) -> dict[str, float]:
+    """pod_requests, remembered in `memo` (one per cluster, in cluster.cache) by uid and
+    resourceVersion: a stored version never changes, and the scheduler re-adds every bound pod
+    to its node's NodeInfo on each pass with pods to place. Callers only read the result."""
+    meta = pod["metadata"]
+    key = (meta.get("uid"), meta.get("resourceVersion"))
+    if memo is None or not key[0] or not key[1]:
+        return pod_requests(pod)
+    found = memo.get(key)
+    if found is None:
+        if len(memo) >= 50_000:  # old versions pile up: start again
+            memo.clear()
+        found = memo[key] = pod_requests(pod)
+    return found
 
 # ---- taints and tolerations -----------------------------------------------------------------
 

@@ -143,6 +143,9 @@ def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_
         return False
     if mark[1] and changes[mark[1] - 1] is not mark[2]:
         return False
+    if len(mark) > 3 and len(changes) - mark[1] != int(
+            cluster.store.meta["resourceVersion"]) - mark[3]:
+        return False  # cleared in place while the mark sat at its start (see change_cursor)
     for i in range(mark[1], len(changes)):
         change = changes[i]
         if change.kind in kinds and (namespaces is None or change.namespace in namespaces):
@@ -155,4 +158,5 @@ def nothing_changed(cluster: Cluster, key: str, kinds: frozenset[str] = NETWORK_
 
 def mark_pass(cluster: Cluster, key: str) -> None:
     changes = cluster.store.changes
-    cluster.cache[key] = (changes, len(changes), changes[-1] if changes else None)
+    cluster.cache[key] = (changes, len(changes), changes[-1] if changes else None,
+                          int(cluster.store.meta["resourceVersion"]))

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .change_cursor import ChangeCursor
+
 if TYPE_CHECKING:
     from ..cluster import Cluster
 
@@ -30,9 +32,7 @@ def signature(obj: dict) -> tuple[Any, ...]:
 class GCWatch:
     def __init__(self, cluster: Cluster, skipped: tuple[str, ...]) -> None:
         self.skipped = skipped
-        self.changes = cluster.store.changes
-        self.position = len(self.changes)
-        self.last = self.changes[-1] if self.changes else None
+        self.cursor = ChangeCursor(cluster.store)
         self.quiet = False  # the last pass wrote nothing and nothing relevant changed since
         self.sigs: dict[tuple[str, str, str], tuple[Any, ...]] = {}
         store = cluster.store
@@ -53,13 +53,11 @@ class GCWatch:
 
     def catch_up(self, cluster: Cluster) -> bool:
         """Read the new changes; False when the log is not the one read before."""
-        changes = cluster.store.changes
-        if changes is not self.changes or self.position > len(changes) or (
-                self.position and changes[self.position - 1] is not self.last):
+        fresh = self.cursor.read(cluster.store)
+        if fresh is None:
             return False
         sigs = self.sigs
-        for i in range(self.position, len(changes)):
-            change = changes[i]
+        for change in fresh:
             if change.kind in self.skipped:
                 continue
             key = (change.kind, change.namespace, change.name)
@@ -71,6 +69,4 @@ class GCWatch:
             if change.type == "ADDED" or sigs.get(key) != sig:
                 self.quiet = False
             sigs[key] = sig
-        self.position = len(changes)
-        self.last = changes[-1] if changes else None
         return True

@@ -10,15 +10,17 @@ a set and handed to every pass, exactly as the full scan would.
 
 A derived index, never the truth: it lives in cluster.cache and is rebuilt from the store
 when the change log was replaced, cleared in place (the Django store after a save) or
-rewritten, or when pods appeared without a change record. Pods are handed back in the
-store's own order (insertion order: a rewrite keeps a pod's place, a re-creation moves it to
-the end), which the full scan used.
+rewritten, or when pods appeared without a change record (change_cursor). Pods are handed
+back in the store's own order (insertion order: a rewrite keeps a pod's place, a re-creation
+moves it to the end), which the full scan used.
 """
 
 from __future__ import annotations
 
 import heapq
 from typing import TYPE_CHECKING
+
+from .change_cursor import ChangeCursor
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -37,9 +39,7 @@ class KubeletIndex:
     def __init__(self, cluster: Cluster) -> None:
         store = cluster.store
         self.store = store
-        self.changes = store.changes
-        self.position = len(self.changes)
-        self.last = self.changes[-1] if self.changes else None
+        self.cursor = ChangeCursor(store)
         pods = store.list("Pod")
         self.order: dict[Key, int] = {}
         for pod in pods:
@@ -60,12 +60,10 @@ class KubeletIndex:
 
     def _catch_up(self, cluster: Cluster) -> bool:
         store = cluster.store
-        changes = store.changes
-        if store is not self.store or changes is not self.changes or self.position > len(
-                changes) or (self.position and changes[self.position - 1] is not self.last):
+        fresh = self.cursor.read(store)
+        if fresh is None:
             return False
-        for i in range(self.position, len(changes)):
-            change = changes[i]
+        for change in fresh:
             kind = change.kind
             if kind == "Pod":
                 key = (change.namespace, change.name)
@@ -78,8 +76,6 @@ class KubeletIndex:
             elif kind == "PodRuntime":
                 ns, _, name = change.name.partition("/")
                 self.dirty.add((ns, name))
-        self.position = len(changes)
-        self.last = changes[-1] if changes else None
         return len(self.order) == len(store.list("Pod"))  # else: loaded without a record
 
     def scan(self, now: float) -> tuple[list[tuple[dict, bool]], int]:

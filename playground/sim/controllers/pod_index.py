@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .change_cursor import ChangeCursor
 from .controller_utils import is_pod_active
 
 if TYPE_CHECKING:
@@ -29,6 +30,7 @@ class PodIndex:
         self.store = store
         self.changes = store.changes
         self.position = 0
+        self.cursor = ChangeCursor(store)
         self.pods: dict[tuple[str, str], tuple[str, dict]] = {}
         self.groups: dict[str, dict[tuple[str, str], dict]] = {}
         self.stamps: dict[str, int] = {}
@@ -50,20 +52,23 @@ class PodIndex:
             or index.store is not store
             or index.changes is not store.changes
             or len(store.changes) < index.position
+            or not index.catch_up()
         ):
             index = cls(store)
             cluster.cache[cls.CACHE_KEY] = index
             return index
-        index.catch_up()
         if index.count != len(store.list("Pod")):  # objects loaded without a change record
             index = cls(store)
             cluster.cache[cls.CACHE_KEY] = index
         return index
 
-    def catch_up(self) -> None:
-        changes = self.changes
-        for i in range(self.position, len(changes)):
-            change = changes[i]
+    def catch_up(self) -> bool:
+        """Read the new changes; False when the log is not the continuation of what was read
+        (cleared in place, rewritten: see change_cursor), and the index must be rebuilt."""
+        fresh = self.cursor.read(self.store)
+        if fresh is None:
+            return False
+        for change in fresh:
             if change.kind != "Pod":
                 continue
             key = (change.namespace, change.name)
@@ -74,7 +79,8 @@ class PodIndex:
                 self.count -= 1
             if change.type != "DELETED":
                 self._add(change.object, change.resource_version)
-        self.position = len(changes)
+        self.position = len(self.changes)
+        return True
 
     @staticmethod
     def _group_of(pod: dict) -> str | None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING
 
+from .change_cursor import ChangeCursor
+
 if TYPE_CHECKING:
     from ..cluster import Cluster
 
@@ -30,9 +32,7 @@ class PodSubsets:
         self.store = store
         self.classify = classify
         self.kind = kind
-        self.changes = store.changes
-        self.position = len(self.changes)
-        self.last = self.changes[-1] if self.changes else None
+        self.cursor = ChangeCursor(store)
         self.order: dict[Key, int] = {}
         self.tags: dict[Key, tuple[Hashable, ...]] = {}
         self.subsets: dict[Hashable, dict[Key, dict]] = {}
@@ -57,12 +57,10 @@ class PodSubsets:
 
     def _catch_up(self, cluster: Cluster) -> bool:
         store = cluster.store
-        changes = store.changes
-        if store is not self.store or changes is not self.changes or self.position > len(
-                changes) or (self.position and changes[self.position - 1] is not self.last):
+        fresh = self.cursor.read(store)
+        if fresh is None:
             return False
-        for i in range(self.position, len(changes)):
-            change = changes[i]
+        for change in fresh:
             if change.kind != self.kind:
                 continue
             key = (change.namespace, change.name)
@@ -74,8 +72,6 @@ class PodSubsets:
                 self.order[key] = self.counter
                 self.counter += 1
             self._add(key, change.object)
-        self.position = len(changes)
-        self.last = changes[-1] if changes else None
         return len(self.order) == len(store.list(self.kind))  # else: loaded without a record
 
     def _add(self, key: Key, pod: dict) -> None:

@@ -53,11 +53,15 @@ NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NO_VICTIMS = "No preemption victims found for incoming pod"
 
 
+REQUESTS_MEMO = "scheduler.pod-requests"
+
+
 class NodeInfo:
     """What the scheduler's cache knows about one node (framework.NodeInfo)."""
 
-    def __init__(self, node: dict):
+    def __init__(self, node: dict, memo: dict | None = None):
         self.node = node
+        self.memo = memo  # the cluster's pod_requests memo (stored_pod_requests)
         self.name = node["metadata"]["name"]
         alloc = get_path(node, "status", "allocatable", default={}) or {}
         from ..scheduling import quantity
@@ -76,7 +80,7 @@ class NodeInfo:
         self.host_ports: set[tuple[str, str, int]] = set()
 
     def add(self, pod: dict) -> None:
-        req = stored_pod_requests(pod)
+        req = stored_pod_requests(pod, self.memo)
         cpu = int(round(req.get("cpu", 0.0) * 1000))
         mem = req.get("memory", 0.0)
         self.milli_cpu += cpu
@@ -201,7 +205,8 @@ def _wants_scheduling(pod: dict) -> bool:
 
 
 def build_node_infos(cluster: Cluster) -> list[NodeInfo]:
-    infos = {n["metadata"]["name"]: NodeInfo(n) for n in cluster.store.list("Node")}
+    memo = cluster.cache.setdefault(REQUESTS_MEMO, {})
+    infos = {n["metadata"]["name"]: NodeInfo(n, memo) for n in cluster.store.list("Node")}
     for node, info in infos.items():  # each node's pods in store order, as a full scan adds them
         for pod in pods_on_node(cluster, node):
             if not is_terminal(pod):
@@ -248,7 +253,7 @@ def fit_reasons(pod: dict, info: NodeInfo) -> list[str]:
     reasons = []
     if info.pods + 1 > info.alloc_pods:
         reasons.append("Too many pods")
-    req = stored_pod_requests(pod)
+    req = stored_pod_requests(pod, info.memo)
     cpu = int(round(req.get("cpu", 0.0) * 1000))
     if cpu > 0 and cpu > info.alloc_milli_cpu - info.milli_cpu:
         reasons.append("Insufficient cpu")
@@ -336,7 +341,7 @@ def _histogram(reasons) -> str:
 def select_host(cluster: Cluster, pod: dict, feasible: list[NodeInfo]) -> tuple[NodeInfo, str]:
     ref = controller_ref(pod)
     owner_uid = ref["uid"] if ref else None
-    req = stored_pod_requests(pod)
+    req = stored_pod_requests(pod, cluster.cache.setdefault(REQUESTS_MEMO, {}))
     cpu = int(round(req.get("cpu", 0.0) * 1000)) or DEFAULT_MILLI_CPU
     mem = req.get("memory", 0.0) or DEFAULT_MEMORY
 
