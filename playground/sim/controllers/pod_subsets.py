@@ -109,7 +109,7 @@ class PodSubsets:
         return [pods[k] for k in sorted(pods, key=order.__getitem__)]
 
 
-def _node_tag(pod: dict) -> tuple[str, ...]:
+def node_tag(pod: dict) -> tuple[str, ...]:
     node_name = (pod.get("spec") or {}).get("nodeName")
     return (node_name,) if node_name else ()
 
@@ -121,7 +121,7 @@ def runtime_node_tag(rt: dict) -> tuple[str, ...]:
 
 def pods_on_node(cluster: Cluster, node_name: str) -> list[dict]:
     """Pods bound to `node_name` (spec.nodeName), in the store's order."""
-    return PodSubsets.of(cluster, "by-node", _node_tag).members(node_name)
+    return PodSubsets.of(cluster, "by-node", node_tag).members(node_name)
 
 
 def runtimes_on_node(cluster: Cluster, node_name: str) -> list[dict]:

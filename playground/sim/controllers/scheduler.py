@@ -36,7 +36,8 @@ from . import pass_memo
 from . import scheduler_affinity as affinity
 from . import scheduler_volumes as volumes
 from .base import Controller
-from .pod_subsets import PodSubsets, pods_on_node
+from .pod_subsets import PodSubsets
+from .scheduler_cache import REQUESTS_MEMO, build_node_infos
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -51,9 +52,6 @@ ERR_AFFINITY = "node(s) didn't match Pod's node affinity/selector"
 ERR_PORTS = "node(s) didn't have free ports for the requested pod ports"
 NOT_HELPFUL = "Preemption is not helpful for scheduling"
 NO_VICTIMS = "No preemption victims found for incoming pod"
-
-
-REQUESTS_MEMO = "scheduler.pod-requests"
 
 
 class NodeInfo:
@@ -202,16 +200,6 @@ def _wants_scheduling(pod: dict) -> bool:
     if spec.get("nodeName") or pod["metadata"].get("deletionTimestamp"):
         return False
     return not is_terminal(pod) and (spec.get("schedulerName") or NAME) == NAME
-
-
-def build_node_infos(cluster: Cluster) -> list[NodeInfo]:
-    memo = cluster.cache.setdefault(REQUESTS_MEMO, {})
-    infos = {n["metadata"]["name"]: NodeInfo(n, memo) for n in cluster.store.list("Node")}
-    for node, info in infos.items():  # each node's pods in store order, as a full scan adds them
-        for pod in pods_on_node(cluster, node):
-            if not is_terminal(pod):
-                info.add(pod)
-    return [infos[k] for k in sorted(infos)]
 
 
 # ---- filters (in the default plugin order) ---------------------------------------------------

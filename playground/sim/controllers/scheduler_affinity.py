@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from ..labels import selector_matches
 from ..objects import get_path
 from ..scheduling import is_terminal
+from .pod_subsets import PodSubsets
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -37,9 +38,10 @@ class AffinityState:
         self.nodes = {i.name: i.node for i in infos}
         self.placed: list[tuple[dict, dict]] = []  # (pod, its node)
         self.anti_holders: list[tuple[dict, dict]] = []
-        for pod in cluster.store.list("Pod"):
-            node = self.nodes.get((pod.get("spec") or {}).get("nodeName"))
-            if node is None or is_terminal(pod) or pod["metadata"].get("deletionTimestamp"):
+        # the bound, live pods in store order, from an index kept from the change log
+        for pod in PodSubsets.of(cluster, "scheduler-placed", _placed_tag).members("placed"):
+            node = self.nodes.get(pod["spec"]["nodeName"])
+            if node is None:
                 continue
             self.placed.append((pod, node))
             if _required(pod, "podAntiAffinity"):
@@ -49,6 +51,13 @@ class AffinityState:
         self.placed.append((pod, node))
         if _required(pod, "podAntiAffinity"):
             self.anti_holders.append((pod, node))
+
+
+def _placed_tag(pod: dict) -> tuple[str, ...]:
+    if not (pod.get("spec") or {}).get("nodeName") or is_terminal(pod) or pod["metadata"].get(
+            "deletionTimestamp"):
+        return ()
+    return ("placed",)
 
 
 def _required(pod: dict, kind: str) -> list[dict]:
