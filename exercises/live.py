@@ -130,9 +130,17 @@ def attempt_check(*, attempt: Attempt, lang: str = "en") -> list:
 # ---- hooks on the sandbox save path -----------------------------------------------------------
 
 
+HISTORY_MARK = "exercise_history"  # in sandbox.meta; a sandbox reset clears the meta
+
+
 def record_history(sandbox, saved, changes) -> None:
     if not Attempt.objects.filter(sandbox_id=sandbox.pk).exists():
         return
+    if not sandbox.meta.get(HISTORY_MARK):
+        # first save of this cluster's life (the attempt began, or the sandbox was reset
+        # from the sandbox pages): the records of an earlier cluster no longer apply
+        HistoryRecord.objects.filter(sandbox=sandbox).delete()
+        sandbox.meta[HISTORY_MARK] = True
     new_rows = TimelineEntry.objects.filter(
         sandbox=sandbox, seq__gt=sandbox.timeline_seq - saved.timeline, actor=history.USER
     ).order_by("seq").values("time", "actor", "kind", "namespace", "name", "message")

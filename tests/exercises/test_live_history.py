@@ -82,7 +82,9 @@ def test_deleting_a_pod_by_hand_fails_the_task(rollout, lea):
     attempt = live.attempt_start(exercise=rollout, user=lea)
     run(attempt, "clock settle")
     with sandboxes.opened(attempt.sandbox_id) as loaded:
-        pod = sorted(p["metadata"]["name"] for p in loaded.cluster.store.list("Pod", "default"))[0]
+        # settling fired the exercise's fault (worker-2 stopped): pick a pod still serving
+        pod = sorted(p["metadata"]["name"] for p in loaded.cluster.store.list("Pod", "default")
+                     if not p["metadata"].get("deletionTimestamp"))[0]
     run(attempt, f"kubectl delete pod {pod}")
     run(attempt, "kubectl set image deployment/web nginx=nginx:1.28")
     run(attempt, "clock settle")
@@ -122,3 +124,16 @@ def test_a_lesson_assignment_shows_on_the_dashboard(ivy, lea, classroom):
     progress_start(lesson=lesson, user=lea)
     cell = dashboard.row_cells(classroom, lea)[1]
     assert cell["state"] == "in-progress" and cell["label"].startswith("step 1/")
+
+
+def test_a_reset_from_the_sandbox_pages_forgets_the_old_history(rollout, lea):
+    from exercises.models import HistoryRecord
+
+    attempt = live.attempt_start(exercise=rollout, user=lea)
+    run(attempt, "clock settle")
+    run(attempt, "kubectl delete deployment web")
+    assert HistoryRecord.objects.filter(sandbox_id=attempt.sandbox_id,
+                                        data__verb="deleted").exists()
+    sandboxes.sandbox_reset(sandbox=attempt.sandbox)
+    assert not HistoryRecord.objects.filter(sandbox_id=attempt.sandbox_id,
+                                            data__verb="deleted").exists()
