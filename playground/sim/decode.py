@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from .decode_schema import SCHEMAS, L, M, S
 from .errors import BadRequest
+from .quota import parse
 
 T = TypeVar("T")
 
@@ -172,10 +173,24 @@ def _scalar(kind: str, version: str, type_: str, value: Any, field: str) -> None
                                                f"struct field {field} of type {type_}")
     elif ok and type_ == "intstr" and isinstance(value, float) and value != int(value):
         ok = False
+    if ok and type_ == "quantity":
+        _check_quantity(kind, version, value)
     if not ok:
         go = {"quantity": "resource.Quantity", "intstr": "intstr.IntOrString",
               "bytes": "[]uint8"}.get(type_, type_)
         raise _unmarshal(kind, version, value, field, go)
+
+
+_MAX_QUANTITY = 2**63 - 1
+
+
+def _check_quantity(kind: str, version: str, value: Any) -> None:
+    """Quantity.Value() saturates at int64; the simulation computes in floats, so values
+    beyond it (`1e400`, `9e300Ei`) are refused here rather than turning into infinity."""
+    q = parse(value)
+    if q is not None and abs(q.value) > _MAX_QUANTITY:
+        raise cannot_handle(kind, version, f"quantity {value} is too large (this playground "
+                                           f"accepts at most {_MAX_QUANTITY})")
 
 
 def guard(kind: str, version: str, fn: Callable[[], T]) -> T:

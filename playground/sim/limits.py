@@ -40,6 +40,10 @@ class Limits:
     max_console_line: int = 4096
     #: simulated seconds one request may advance the clock (`clock advance`)
     max_advance_seconds: float = 6 * 3600.0
+    #: Events kept at once (they are not counted in max_objects; a controller retrying a
+    #: failure must not fill memory: beyond this, new Events are refused, which the
+    #: components' event recorders shrug off as the real ones do)
+    max_events: int = 1000
     #: YAML: nesting depth, documents per stream, nodes after alias expansion
     max_yaml_depth: int = 64
     max_yaml_documents: int = 200
@@ -105,11 +109,16 @@ def object_count(cluster: Cluster) -> int:
 
 def check_create(cluster: Cluster, rt: ResourceType, obj: dict) -> None:
     """Refuse a create that would pass one of the sandbox's caps (403 Forbidden)."""
-    if not _counted(rt):
+    if rt.internal:
         return
     caps = get(cluster)
     name = obj.get("metadata", {}).get("name") or obj.get("metadata", {}).get("generateName")
     name = name or "Unknown"
+    if rt.kind == "Event":
+        if len(cluster.store.list("Event")) >= caps.max_events:
+            raise Forbidden(rt.resource, name,
+                            f"this sandbox keeps at most {caps.max_events} events")
+        return
     if rt.kind == "Namespace" and len(cluster.store.list("Namespace")) >= caps.max_namespaces:
         raise Forbidden(rt.resource, name,
                         f"this sandbox is limited to {caps.max_namespaces} namespaces")

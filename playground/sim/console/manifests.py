@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import yamlsafe
+from .. import decode, yamlsafe
 from ..limits import DEFAULTS, Limits
 from ..resources import REGISTRY, ResourceType
 from .common import CommandError, Parsed
@@ -84,15 +84,18 @@ def _checked(doc: dict, opts: Parsed) -> Manifest:
             f'error: error validating "{SOURCE}": error validating data: {what} not set; if you '
             "choose to ignore these errors, turn validation off with --validate=false")
     rt = REGISTRY.resolve(doc["kind"]) if isinstance(doc["kind"], str) else None
+    doc_meta = doc.get("metadata") if isinstance(doc.get("metadata"), dict) else {}
     if rt is None or rt.kind != doc["kind"] or rt.api_version != doc["apiVersion"]:
-        name = (doc.get("metadata") or {}).get("name", "")
-        ns = (doc.get("metadata") or {}).get("namespace", "")
+        name = doc_meta.get("name", "")
+        ns = doc_meta.get("namespace", "")
         group_version = doc["apiVersion"]
         raise CommandError(
             f'error: resource mapping not found for name: "{name}" namespace: "{ns}" from '
             f'"{SOURCE}": no matches for kind "{doc["kind"]}" in version "{group_version}"\n'
             "ensure CRDs are installed first")
     obj = dict(doc)
+    if obj.get("metadata") is not None and not isinstance(obj["metadata"], dict):
+        decode.check(obj, rt.version)  # the API server's decoder refuses it in its own words
     meta = dict(obj.get("metadata") or {})
     obj["metadata"] = meta
     if rt.namespaced:

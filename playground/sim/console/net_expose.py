@@ -104,17 +104,35 @@ def ports_of(obj: dict, kind: str) -> list[tuple[int, str]]:
     return out
 
 
+def _parse_labels(text: str) -> dict:
+    """generate.ParseLabels: `k=v,k2=v2`, each pair with exactly one `=`."""
+    out = {}
+    for kv in text.split(","):
+        if kv.count("=") != 1:
+            raise CommandError(f"error: invalid label spec: {kv}")
+        key, value = kv.split("=")
+        out[key] = value
+    return out
+
+
+def _atoi(text: str) -> int:
+    try:
+        return int(text, 10)
+    except ValueError:
+        raise CommandError(f'error: strconv.Atoi: parsing "{text}": invalid syntax') from None
+
+
 def generate_service(opts, obj: dict, kind: str) -> dict:
-    selector = (dict(kv.split("=", 1) for kv in opts["selector"].split(","))
-                if opts["selector"] else selector_of(obj, kind))
+    selector = (_parse_labels(opts["selector"]) if opts["selector"]
+                else selector_of(obj, kind))
     if opts["port"]:
-        ports = [(int(opts["port"]), opts["protocol"] or "TCP")]
+        ports = [(_atoi(opts["port"]), opts["protocol"] or "TCP")]
     else:
         ports = [(p, opts["protocol"] or proto) for p, proto in ports_of(obj, kind)]
     if not ports:
         raise CommandError("error: couldn't find port via --port flag or introspection")
-    labels = (dict(kv.split("=", 1) for kv in opts["labels"].split(","))
-              if opts["labels"] else dict(obj["metadata"].get("labels") or {}))
+    labels = (_parse_labels(opts["labels"]) if opts["labels"]
+              else dict(obj["metadata"].get("labels") or {}))
     target = opts["target-port"] or opts["container-port"]
     service_ports = []
     for i, (port, proto) in enumerate(ports):

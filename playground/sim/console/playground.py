@@ -82,13 +82,14 @@ def _advance(ctx: CommandContext, text: str) -> ConsoleResult:
 def _settle(ctx: CommandContext) -> ConsoleResult:
     cluster = ctx.cluster
     before = _writes(cluster)
-    took, settled = cluster.settle()
+    limit = min(SETTLE_LIMIT, limits.get(cluster).max_advance_seconds)
+    took, settled = cluster.settle(limit)
     changes = _writes(cluster) - before
     summary = f"{changes} change{'s' if changes != 1 else ''} to cluster objects"
     if settled:
         ctx.out(f"settled after {_duration(took)} ({summary}); now {_stamp(cluster.clock.now)}")
     else:
-        ctx.out(f"still changing after {_duration(SETTLE_LIMIT)} of simulated time: stopped "
+        ctx.out(f"still changing after {_duration(limit)} of simulated time: stopped "
                 f"({summary}); now {_stamp(cluster.clock.now)}")
     return ctx.result()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import traceback
 
 from .. import errors, limits
 from .common import error_text
@@ -167,6 +168,9 @@ def _filtered(ctx: CommandContext, filters: list[list[str]]) -> ConsoleResult:
     return ConsoleResult(ctx.stderr + text, ok)
 
 
+CRASHES = "console:crashes"
+
+
 def _call(ctx: CommandContext, command, args: list[str]) -> ConsoleResult:
     try:
         result = command(ctx, args)
@@ -175,6 +179,13 @@ def _call(ctx: CommandContext, command, args: list[str]) -> ConsoleResult:
         return ctx.result()
     except CommandError as exc:
         ctx.err(exc.text)
+        return ctx.result()
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must not end a learner's session
+        # kept for tests and logs (cluster.cache is per process, never saved)
+        ctx.cluster.cache.setdefault(CRASHES, []).append(
+            (args, "".join(traceback.format_exception(exc))))
+        ctx.err(f"error: the playground could not run this command ({type(exc).__name__}); "
+                "this is a bug in the playground, not in your command")
         return ctx.result()
     return result if result is not None else ctx.result()
 

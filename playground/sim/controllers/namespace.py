@@ -133,7 +133,10 @@ class NamespaceController(Controller):
         cm = cluster.store.get("ConfigMap", name, ROOT_CA_CONFIGMAP)
         want = root_ca_configmap(name)
         if cm is None:
-            created = cluster.api.create(want, actor=CA_PUBLISHER)
+            try:
+                created = cluster.api.create(want, actor=CA_PUBLISHER)
+            except ApiError:  # e.g. a quota or the sandbox's object cap: retried next pass
+                return
             cluster.record(CA_PUBLISHER, created, f"namespace {name} gets the cluster CA "
                                                   f"bundle: created ConfigMap {ROOT_CA_CONFIGMAP}")
             return
@@ -153,7 +156,10 @@ class NamespaceController(Controller):
         name = ns["metadata"]["name"]
         if cluster.store.get("ServiceAccount", name, "default") is not None:
             return
-        created = cluster.api.create(default_service_account(name), actor=SA_CONTROLLER)
+        try:
+            created = cluster.api.create(default_service_account(name), actor=SA_CONTROLLER)
+        except ApiError:  # e.g. a quota or the sandbox's object cap: retried next pass
+            return
         cluster.record(SA_CONTROLLER, created,
                        f"namespace {name} has no ServiceAccount default: created it")
 
