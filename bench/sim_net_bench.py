@@ -122,7 +122,8 @@ def main() -> None:
         passes.append((time.perf_counter() - t) * 1000)
     forced = []
     for _ in range(9):
-        for key in [k for k in c.cache if k.startswith("net.pass.")] + ["net.pods_by_label"]:
+        for key in [k for k in c.cache if k.startswith("net.pass.")] + [
+                "net.pods_by_label", "pod-subsets:net.pods-by-label"]:
             c.cache.pop(key, None)  # as if some pod had changed: everything re-checked
         t = time.perf_counter()
         for ctl in net:
