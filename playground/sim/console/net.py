@@ -17,7 +17,8 @@ from ..network import request
 from ..resolver import lookup
 from .common import CommandError, Flag, parse_flags
 from .net_exec import find_pod
-from .net_tools import Run, curl
+from .net_http import curl
+from .net_tools import Run
 from .registry import CommandContext, ConsoleResult, playground_command
 
 USAGE = ("usage: trace dns POD NAME [TYPE] [-n NAMESPACE]\n"

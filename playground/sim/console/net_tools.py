@@ -20,6 +20,7 @@ from ..network import Response, request
 from ..objects import get_path
 from ..programs import builtin
 from ..resolver import lookup, resolv_conf
+from . import net_http
 from .net_busybox_old import is_old_busybox, nslookup_old
 from .net_dig import dig
 from .net_env import container_env
@@ -164,49 +165,6 @@ def nslookup(cluster, pod, container, args: list[str]) -> Run:
 # ---- curl / wget ---------------------------------------------------------------------------
 
 
-def curl(cluster, pod, container, args: list[str]) -> Run:
-    flags, urls = _curl_args(args)
-    if not urls:
-        return Run("curl: try 'curl --help' or 'curl --manual' for more information\n", 2)
-    resp = request(cluster, pod, urls[0])
-    silent, show_err = "s" in flags, "S" in flags
-    if not resp.ok:
-        code, msg = _curl_error(resp, "k" in flags)
-        return Run("" if silent and not show_err else msg + "\n", code)
-    head = f"HTTP/1.1 {resp.status} {resp.reason}\r\n" + "".join(
-        f"{k}: {v}\r\n" for k, v in resp.headers.items()) + "\r\n"
-    if "I" in flags:
-        return Run(head)
-    out = (head if "i" in flags else "") + resp.body
-    if "f" in flags and resp.status >= 400:
-        msg = f"curl: (22) The requested URL returned error: {resp.status}\n"
-        return Run("" if silent and not show_err else msg, 22)
-    return Run(out)
-
-
-def _curl_args(args: list[str]) -> tuple[set[str], list[str]]:
-    flags, urls, skip = set(), [], False
-    for a in args:
-        if skip:
-            skip = False
-            continue
-        if a in ("-m", "--max-time", "--connect-timeout", "-o", "-H", "-X", "-d", "-w"):
-            skip = True
-        elif a in ("--silent",):
-            flags.add("s")
-        elif a in ("--insecure",):
-            flags.add("k")
-        elif a in ("--head",):
-            flags.add("I")
-        elif a in ("--fail",):
-            flags.add("f")
-        elif a.startswith("-") and not a.startswith("--"):
-            flags.update(a[1:])
-        elif not a.startswith("-"):
-            urls.append(a)
-    return flags, urls
-
-
 def _curl_error(resp: Response, insecure: bool) -> tuple[int, str]:
     host, port = resp.host, resp.port
     if resp.error == "resolve":
@@ -221,41 +179,6 @@ def _curl_error(resp: Response, insecure: bool) -> tuple[int, str]:
         return 35, ("curl: (35) OpenSSL/3.3.3: error:0A00010B:SSL routines::wrong version "
                     "number")
     return 52, "curl: (52) Empty reply from server"
-
-
-def wget(cluster, pod, container, args: list[str]) -> Run:
-    quiet = any(a in ("-q", "-qO-", "-qO", "--quiet") for a in args)
-    urls = [a for a in args if not a.startswith("-") and a not in ("-",)]
-    if not urls:
-        return Run("BusyBox v1.36.1 multi-call binary.\n\nUsage: wget [-cqS] [-O FILE] URL\n", 1)
-    resp = request(cluster, pod, urls[0])
-    target = resp.ip or resp.host
-    if not resp.ok:
-        msg = {
-            "resolve": f"wget: bad address '{resp.host}'",
-            "refused": f"wget: can't connect to remote host ({target}): Connection refused",
-            "timeout": f"wget: can't connect to remote host ({target}): Connection timed out",
-            "ssl": "wget: error getting response: Connection reset by peer",
-        }.get(resp.error, "wget: error getting response")
-        return Run(msg + "\n", 1)
-    if resp.status >= 400:
-        return Run(("" if quiet else f"Connecting to {resp.host} ({resp.ip}:{resp.port})\n")
-                   + f"wget: server returned error: HTTP/1.1 {resp.status} {resp.reason}\n", 1)
-    to_stdout = any(a in ("-O-", "-qO-") for a in args) or any(
-        a in ("-O", "-qO") and b == "-" for a, b in zip(args, args[1:], strict=False))
-    size = len(resp.body.encode())
-    if to_stdout:
-        if quiet:
-            return Run(resp.body)
-        return Run(f"Connecting to {resp.host} ({resp.ip}:{resp.port})\nwriting to stdout\n"
-                   + resp.body + f"-                    100% |********************************| "
-                   f"{size:>5}  0:00:00 ETA\nwritten to stdout\n")
-    # busybox saves the page as index.html (SIM: no file system, the file is not kept)
-    if quiet:
-        return Run("")
-    return Run(f"Connecting to {resp.host} ({resp.ip}:{resp.port})\nsaving to 'index.html'\n"
-               f"index.html           100% |********************************| {size:>5}  "
-               "0:00:00 ETA\n'index.html' saved\n")
 
 
 def nc(cluster, pod, container, args: list[str]) -> Run:
@@ -315,8 +238,8 @@ TOOLS = {
     "env": env, "printenv": env,
     "nslookup": nslookup,
     "dig": dig,
-    "curl": curl,
-    "wget": wget,
+    "curl": net_http.curl,
+    "wget": net_http.wget,
     "nc": nc,
     "ping": ping,
 }
