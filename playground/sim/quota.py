@@ -38,10 +38,11 @@ class Qty:
     binary: bool = False
 
     def __add__(self, other: Qty) -> Qty:
-        return Qty(self.value + other.value, self.binary)
+        # Quantity.Add: a zero receiver takes the other's format
+        return Qty(self.value + other.value, other.binary if self.value == 0 else self.binary)
 
     def __sub__(self, other: Qty) -> Qty:
-        return Qty(self.value - other.value, self.binary)
+        return Qty(self.value - other.value, other.binary if self.value == 0 else self.binary)
 
     def __str__(self) -> str:
         return format_quantity(self.value, self.binary)
