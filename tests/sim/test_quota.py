@@ -329,3 +329,23 @@ def test_console_shows_the_cap_like_kubectl(c):
     out = Console(c).run("kubectl create configmap cfg --from-literal=a=b").output
     assert out == ('error: failed to create configmap: configmaps "cfg" is forbidden: this '
                    "sandbox is limited to 0 objects\n")
+
+
+def test_kubectl_create_quota(c):
+    con = Console(c)
+    assert con.run("kubectl create quota q --hard=pods=2,requests.memory=1024Mi "
+                   "--scopes=NotTerminating").output == "resourcequota/q created\n"
+    assert c.api.get("ResourceQuota", "q")["spec"] == {
+        "hard": {"pods": "2", "requests.memory": "1Gi"}, "scopes": ["NotTerminating"]}
+    assert con.run("kubectl create quota bad --hard=pods").output == (
+        "error: Invalid argument syntax pods, expected <resource>=<value>\n")
+    assert con.run("kubectl describe quota q").output == (
+        "Name:       q\n"
+        "Namespace:  default\n"
+        "Scopes:     NotTerminating\n"
+        " * Matches all pods that do not have an active deadline. These pods usually include "
+        "long running pods whose container command is not expected to terminate.\n"
+        "Resource         Used  Hard\n"
+        "--------         ----  ----\n"
+        "pods             0     2\n"
+        "requests.memory  0     1Gi\n")

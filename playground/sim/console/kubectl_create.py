@@ -1,5 +1,5 @@
-"""`kubectl create -f -` and the generators `create deployment|namespace|configmap` (service and
-secret generators: create_generators.py).
+"""`kubectl create -f -` and the generators `create deployment|namespace|configmap|quota`
+(service and secret generators: create_generators.py).
 
 Models staging/src/k8s.io/kubectl/pkg/cmd/create/create_deployment.go (labels
 `app=<name>`, container named after the image's last path segment without tag or
@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from ..errors import ApiError
+from ..quota import REGEX_MESSAGE as QUANTITY_REGEX_MESSAGE
+from ..quota import parse as parse_quantity
 from ..resources import REGISTRY
 from . import create_generators as gen
 from .common import CommandError, Flag, Parsed, error_text, parse_flags, qualified
@@ -35,7 +37,8 @@ def create(ctx: CommandContext, args: list[str]) -> ConsoleResult:
     generators = {"deployment": _deployment, "deploy": _deployment,
                   "namespace": _namespace, "ns": _namespace,
                   "configmap": _configmap, "cm": _configmap,
-                  "service": _service, "svc": _service, "secret": _secret}
+                  "service": _service, "svc": _service, "secret": _secret,
+                  "quota": _quota, "resourcequota": _quota}
     if sub in generators and _is_subcommand(args, sub):
         rest = list(args)
         rest.remove(sub)
@@ -129,6 +132,34 @@ def _configmap(ctx: CommandContext, args: list[str]) -> ConsoleResult:
         obj["data"] = data
     obj["metadata"] = {"creationTimestamp": None, "name": name}
     return _submit(ctx, obj, opts, "configmap")
+
+
+QUOTA_FLAGS = COMMON + (Flag("hard"), Flag("scopes"))
+
+
+def _quota(ctx: CommandContext, args: list[str]) -> ConsoleResult:
+    """create_quota.go: `--hard=pods=10,requests.cpu=2` (populateResourceListV1, values in
+    canonical form) and `--scopes=BestEffort,...`."""
+    opts = parse_flags("create quota", args, QUOTA_FLAGS)
+    name = _name(opts, "quota", "")
+    spec: dict = {}
+    if opts["hard"]:
+        hard = {}
+        for statement in opts["hard"].split(","):
+            parts = statement.split("=")
+            if len(parts) != 2:
+                raise CommandError(f"error: Invalid argument syntax {statement}, expected "
+                                   "<resource>=<value>")
+            q = parse_quantity(parts[1])
+            if q is None:
+                raise CommandError(f"error: {QUANTITY_REGEX_MESSAGE}")
+            hard[parts[0]] = str(q)
+        spec["hard"] = hard
+    if opts["scopes"]:
+        spec["scopes"] = [s.strip() for s in opts["scopes"].split(",")]
+    obj = {"apiVersion": "v1", "kind": "ResourceQuota",
+           "metadata": {"creationTimestamp": None, "name": name}, "spec": spec, "status": {}}
+    return _submit(ctx, obj, opts, "quota")
 
 
 def _service(ctx: CommandContext, args: list[str]) -> ConsoleResult:
