@@ -12,7 +12,9 @@ like the real image:
 - coredns health (:8080/health) and readiness (:8181/ready): `OK`;
 - kube-apiserver (:6443, HTTPS only): 403 for system:anonymous at `/`, `ok` at `/healthz`
   (anonymous auth allows the health endpoints).
-Anything else (redis, postgres, ...) does not speak HTTP: the client gets an empty reply.
+The tutorials' demo images (echoserver, http-echo, whoami, kuard, podinfo, hello-kubernetes)
+answer from apps_demo.py. Anything else (redis, postgres, ...) does not speak HTTP: the client
+gets an empty reply.
 """
 
 from __future__ import annotations
@@ -98,6 +100,10 @@ class Request:
     started_at: float  # when the serving container started (agnhost's m=+ monotonic clock)
     version: str = ""  # the image's app version (nginx 1.25.5, hello-app 1.0.0)
     https: bool = False
+    host: str = ""  # the Host header: the URL's host[:port] as the client wrote it
+    pod_ip: str = ""
+    args: tuple[str, ...] = ()  # the serving pod's container command and args
+    env: dict[str, str] = field(default_factory=dict)  # its literal env values
 
 
 def _date(now: float) -> str:
@@ -205,3 +211,7 @@ HANDLERS = {
     "kube-apiserver": apiserver,
     "internet": example,
 }
+
+from .apps_demo import HANDLERS as _DEMO_HANDLERS  # noqa: E402  (demo images; imports us)
+
+HANDLERS.update(_DEMO_HANDLERS)

@@ -380,9 +380,28 @@ def _deliver(cluster: Cluster, from_pod: dict | None, u: Url, target: Target,
     resp.pod = name
     resp.trace.append(f"pod {name} ({target.ip}) on {node}: {app} answers on port "
                       f"{target.port}")
+    words, env = _container_words(pod)
     req = apps.Request(u.path, u.query, pod["metadata"]["name"], client, now, started,
-                       version, https=u.scheme == "https")
+                       version, https=u.scheme == "https", host=_host_header(u),
+                       pod_ip=get_path(pod, "status", "podIP", default="") or "",
+                       args=words, env=env)
     return _reply(resp, apps.respond(app, req), app)
+
+
+def _host_header(u: Url) -> str:
+    default = 443 if u.scheme == "https" else 80
+    return u.host if u.port == default else f"{u.host}:{u.port}"
+
+
+def _container_words(pod: dict) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Every container's command + args and literal env values (what demo servers read)."""
+    words: list[str] = []
+    env: dict[str, str] = {}
+    for c in get_path(pod, "spec", "containers", default=[]) or []:
+        words += [str(w) for w in (c.get("command") or []) + (c.get("args") or [])]
+        env.update({e["name"]: str(e["value"]) for e in c.get("env") or []
+                    if "value" in e and "name" in e})
+    return tuple(words), env
 
 
 def _node_running(cluster: Cluster, node: str) -> bool:
