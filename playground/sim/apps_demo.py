@@ -1,5 +1,7 @@
 """HTTP answers of the demo images tutorials use (merged into apps.HANDLERS).
 
+- kubernetes-bootcamp (the Kubernetes Basics tutorial): `Hello Kubernetes bootcamp! | Running
+  on: <pod> | v=<1|2>`;
 - echoserver (registry.k8s.io/echoserver:1.10, nginx + lua): the request dump (Hostname, Pod
   Information, Server values, Request Information, Request Headers, Request Body); 1.4 prints
   the older CLIENT VALUES / SERVER VALUES / HEADERS RECEIVED / BODY layout;
@@ -132,7 +134,16 @@ def hello_kubernetes(req: Request) -> HttpReply:
                                  "Connection": "keep-alive"})
 
 
+def kubernetes_bootcamp(req: Request) -> HttpReply:
+    """server.js of the Kubernetes Basics tutorial."""
+    body = (f"Hello Kubernetes bootcamp! | Running on: {req.pod_name} | "
+            f"v={req.version or '1'}\n")
+    return HttpReply(200, body, {"Content-Type": "text/plain", "Date": _date(req.now),
+                                 "Connection": "keep-alive", "Transfer-Encoding": "chunked"})
+
+
 HANDLERS = {
+    "kubernetes-bootcamp": kubernetes_bootcamp,
     "echoserver": echoserver,
     "http-echo": http_echo,
     "whoami": whoami,

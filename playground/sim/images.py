@@ -165,6 +165,15 @@ REPOS: list[_Repo] = [
         "1.0": (5_003_543, 0.9, "1.0.0"), "2.0": (5_003_558, 0.9, "2.0.0"),
     }, (), ("/hello-app",), listens={8080: "hello-app"},
         tools=ALPINE_TOOLS | {"hello-app"}, app="hello-app"),
+    # the Kubernetes Basics tutorial's app (node:6 + server.js; v2 from the update module)
+    _Repo("gcr.io/google-samples/kubernetes-bootcamp", {
+        "v1": (211_336_459, 4.1, "1"),
+    }, (), ("/bin/sh", "-c", "node server.js"), listens={8080: "kubernetes-bootcamp"},
+        tools=DEBIAN_TOOLS | {"node", "curl"}, app="kubernetes-bootcamp"),
+    _Repo("docker.io/jocatalin/kubernetes-bootcamp", {
+        "v1": (211_336_459, 4.1, "1"), "v2": (211_336_459, 4.1, "2"),
+    }, (), ("/bin/sh", "-c", "node server.js"), listens={8080: "kubernetes-bootcamp"},
+        tools=DEBIAN_TOOLS | {"node", "curl"}, app="kubernetes-bootcamp"),
     _Repo("registry.k8s.io/e2e-test-images/agnhost", {
         "2.39": (51_322_041, 1.9, "2.39"), "2.43": (52_113_208, 1.9, "2.43"),
         "2.47": (52_512_342, 1.9, "2.47"), "2.52": (53_001_230, 2.0, "2.52"),

@@ -175,6 +175,10 @@ def server_banner(prog: Program, version: str, pod: dict, start: float) -> list[
                 f"[{t}] [mpm_event:notice] [pid 1:tid 1] AH00489: Apache/{version} (Unix) "
                 "configured -- resuming normal operations",
                 f"[{t}] [core:notice] [pid 1:tid 1] AH00094: Command line: 'httpd -D FOREGROUND'"]
+    if prog.server == "kubernetes-bootcamp":  # server.js: console.log(..., startTime, ...)
+        started = _stamp(start, "%Y-%m-%dT%H:%M:%S.000Z")
+        return [f"Kubernetes Bootcamp App Started At: {started} | Running On:  "
+                f"{pod['metadata']['name']} ", ""]
     if prog.server == "hello-app":
         return [f"{_stamp(start, '%Y/%m/%d %H:%M:%S')} Server listening on port 8080"]
     if prog.server == "redis":

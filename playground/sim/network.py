@@ -147,6 +147,11 @@ def request(cluster: Cluster, from_pod: dict | None, url: str, port: int | None 
     """One HTTP request: from a pod (`from_pod`) or from outside the cluster (None)."""
     u = Url.parse(url, port)
     resp = Response(False, url, host=u.host, port=u.port)
+    if from_pod is not None and (u.host == "localhost" or u.host.startswith("127.")):
+        # the pod's own network namespace: its containers answer on the loopback
+        resp.ip = "127.0.0.1" if u.host == "localhost" else u.host
+        resp.trace.append(f"{u.host} is the pod's loopback: its own containers answer")
+        return _deliver(cluster, from_pod, u, Target(resp.ip, u.port, pod=from_pod), resp)
     ip = _resolve_host(cluster, from_pod, u.host, resp)
     if not ip:
         return resp
