@@ -38,9 +38,9 @@ class SiteConsumer(AsyncWebsocketConsumer):
 
 
 class SandboxConsumer(AsyncWebsocketConsumer):
-    """One open sandbox page. Only its owner (and staff and instructors, read-only) may
-    connect; it gets the full current state first, then the fragments each committed
-    change touches. A reconnect starts over with the full state, so nothing is missed."""
+    """One open sandbox page. Only its owner (and staff and the instructors of the owner's
+    classes, read-only) may connect; it gets the full current state first, then the
+    fragments each committed change touches. A reconnect starts over with the full state, so nothing is missed."""
 
     async def connect(self) -> None:
         self.sandbox_id = self.scope["url_route"]["kwargs"]["sandbox_id"]

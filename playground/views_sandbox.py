@@ -2,7 +2,8 @@
 
 Who may do what is decided here (and in the consumer), never in templates: the owner
 (a signed-in user, or an anonymous visitor through a token in their session) drives
-the sandbox; staff and instructors may look, read-only; everyone else gets 404.
+the sandbox; staff and the instructors of the owner's classes may look, read-only;
+everyone else gets 404.
 """
 
 from __future__ import annotations
@@ -58,8 +59,16 @@ def visitor_token(session, *, create: bool = False) -> str:
     return token
 
 
-def is_instructor(user) -> bool:
-    return bool(user.is_authenticated and user.groups.filter(name="instructors").exists())
+def teaches_owner(user, sandbox: Sandbox) -> bool:
+    """An instructor may look at (never drive) the sandboxes of learners in a class they
+    run; other instructors see nothing, so a learner's work stays private to their class."""
+    if not user.is_authenticated or sandbox.owner_id is None:
+        return False
+    from exercises.models import Membership
+
+    return Membership.objects.filter(
+        user_id=sandbox.owner_id, classroom__owner_id=user.pk
+    ).exists()
 
 
 def can_drive(user, visitor: str, sandbox: Sandbox) -> bool:
@@ -71,7 +80,7 @@ def can_drive(user, visitor: str, sandbox: Sandbox) -> bool:
 def can_view(user, visitor: str, sandbox: Sandbox) -> bool:
     if can_drive(user, visitor, sandbox):
         return True
-    return bool(user.is_authenticated and (user.is_staff or is_instructor(user)))
+    return bool(user.is_authenticated and (user.is_staff or teaches_owner(user, sandbox)))
 
 
 def _viewable(request: HttpRequest, sandbox_id: int) -> tuple[Sandbox, bool]:
