@@ -349,3 +349,20 @@ def test_kubectl_create_quota(c):
         "--------         ----  ----\n"
         "pods             0     2\n"
         "requests.memory  0     1Gi\n")
+
+
+def test_quota_in_kube_system_does_not_crash_system_controllers(c):
+    """A learner's quota can refuse system pods (kube-proxy states no requests); the
+    DaemonSet loop retries later instead of crashing every reconcile (found by fuzzing)."""
+    c.api.create(quota("q", "kube-system", {"requests.cpu": "1"}))
+    c.reconcile()
+    proxy = next(p for p in c.api.list("Pod", "kube-system")
+                 if p["metadata"]["name"].startswith("kube-proxy"))
+    c.api.delete("Pod", proxy["metadata"]["name"], namespace="kube-system",
+                 grace_period_seconds=0)
+    c.settle()
+    c.api.delete("ResourceQuota", "q", namespace="kube-system")
+    c.settle()
+    nodes = {p["spec"].get("nodeName") for p in c.api.list("Pod", "kube-system")
+             if p["metadata"]["name"].startswith("kube-proxy")}
+    assert nodes == {n["metadata"]["name"] for n in c.api.list("Node")}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import ApiError
 from ..objects import get_path
 from .base import Controller
 from .endpoints_util import mark_pass, nothing_changed
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
 
 NAME = "daemonset-controller"
 MARK = "kubeproxy.pass"
-WATCHED = frozenset({"Pod", "Node", "ServiceAccount"})
+# ResourceQuota/LimitRange: a create they refused is retried when they change (the real
+# controller retries with a backoff)
+WATCHED = frozenset({"Pod", "Node", "ServiceAccount", "ResourceQuota", "LimitRange"})
 WATCHED_NAMESPACES = frozenset({"kube-system", ""})  # its pods and account; Nodes have none
 
 
@@ -60,7 +63,14 @@ class KubeProxyDaemonSet(Controller):
             name = node["metadata"]["name"]
             if name in have:
                 continue
-            pod = cluster.api.create(kube_proxy_pod(name), actor=NAME)
+            try:
+                pod = cluster.api.create(kube_proxy_pod(name), actor=NAME)
+            except ApiError as err:  # e.g. a ResourceQuota in kube-system: retried later
+                ds = store.get("DaemonSet", "kube-system", "kube-proxy")
+                if ds is not None:
+                    cluster.event(ds, "Warning", "FailedCreate", f"Error creating: {err.message}",
+                                  component=NAME)
+                continue
             cluster.record(NAME, pod, f"node {name} has no kube-proxy pod: created "
                            f"{pod['metadata']['name']}")
 
