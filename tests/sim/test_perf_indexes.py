@@ -99,3 +99,26 @@ def test_a_change_lost_in_a_clear_from_the_start_of_the_log_is_not_missed():
     index = PodSubsets.of(c, "t", _app_tag)
     assert index.members("a") == []
     assert [p["metadata"]["name"] for p in index.members("b")] == ["x"]
+
+
+def test_gc_skips_only_changes_that_cannot_matter_and_still_collects():
+    from playground.sim.controllers.garbagecollector import SKIPPED_KINDS
+    from playground.sim.controllers.gc_watch import GCWatch
+
+    c = Cluster.new(workers=2)
+    c.api.create({"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "rs"},
+                  "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "rs"}},
+                           "template": {"metadata": {"labels": {"app": "rs"}},
+                                        "spec": {"containers": [{"name": "c",
+                                                                 "image": "nginx:1.25"}]}}}})
+    c.settle()
+    assert GCWatch.of(c, SKIPPED_KINDS).quiet
+    pod = c.api.list("pods", "default")[0]
+    pod["metadata"].setdefault("labels", {})["extra"] = "x"  # not an owner field
+    c.api.update(pod)
+    assert GCWatch.of(c, SKIPPED_KINDS).quiet
+    c.api.delete("replicasets", "rs", namespace="default")  # the owner goes: relevant
+    assert not GCWatch.of(c, SKIPPED_KINDS).quiet
+    c.settle()
+    assert [p for p in c.api.list("pods", "default")
+            if not p["metadata"].get("deletionTimestamp")] == []
