@@ -14,6 +14,7 @@ from .. import decode, yamlsafe
 from ..limits import DEFAULTS, Limits
 from ..resources import REGISTRY, ResourceType
 from .common import CommandError, Parsed
+from .examples import fetch, is_url
 
 SOURCE = "STDIN"
 
@@ -29,10 +30,15 @@ def read_stdin(ctx_stdin: str | None, opts: Parsed, command: str,
     files = opts["filename"] or []
     if not files:
         raise CommandError("error: must specify one of -f and -k")
+    texts = []
     for name in files:
-        if name != "-":
+        if is_url(name):
+            texts.append(fetch(name))
+        elif name != "-":
             raise CommandError(f'error: the path "{name}" does not exist')
-    docs = parse_documents(ctx_stdin or "", caps)
+        else:
+            texts.append(ctx_stdin or "")
+    docs = [d for text in texts for d in parse_documents(text, caps)]
     if not docs:
         raise CommandError(f"error: no objects passed to {command}")
     return [_checked(doc, opts) for doc in docs]
