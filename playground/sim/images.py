@@ -190,6 +190,18 @@ REPOS: list[_Repo] = [
         "1.4": (46_117_840, 1.7, "1.4"), "1.10": (95_361_986, 2.8, "1.10"),
     }, (), ("nginx", "-g", "daemon off;"), listens={8080: "echoserver"},
         tools=DEBIAN_TOOLS | {"nginx", "curl"}, app="echoserver"),
+    # "Debug Services" and "Connecting Applications with Services": old busyboxes (their
+    # nslookup is the pre-1.29 applet) and the serve_hostname server on 9376
+    _Repo("gcr.io/google-containers/busybox", {
+        "latest": (1_313_234, 0.6, "1.24.0"), "1.24": (1_313_234, 0.6, "1.24.0"),
+    }, (), ("sh",), behaviour="exits", tools=BUSYBOX_TOOLS, app="busybox"),
+    _Repo("docker.io/radial/busyboxplus", {
+        "curl": (4_230_137, 0.7, "1.20.2"), "latest": (4_230_137, 0.7, "1.20.2"),
+    }, (), ("/bin/sh",), behaviour="exits", tools=BUSYBOX_TOOLS | {"curl"}, app="busybox"),
+    _Repo("registry.k8s.io/serve_hostname", {
+        "latest": (2_381_221, 0.7, "1.4"), "1.4": (2_381_221, 0.7, "1.4"),
+    }, ("/serve_hostname",), (), listens={9376: "agnhost-serve-hostname"},
+        app="serve_hostname"),
     _Repo("registry.k8s.io/e2e-test-images/jessie-dnsutils", {
         "1.3": (112_901_202, 3.3, "1.3"), "1.7": (118_202_451, 3.4, "1.7"),
     }, (), ("bash",), behaviour="exits",
