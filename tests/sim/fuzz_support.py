@@ -177,7 +177,7 @@ def manifests(draw) -> Any:
     base = copy.deepcopy(draw(st.sampled_from(TEMPLATES)))
     base["metadata"]["name"] = draw(st.one_of(st.just(base["metadata"]["name"]), names))
     if draw(st.booleans()):
-        base["metadata"]["namespace"] = draw(st.sampled_from(["default", "team", "kube-public",
+        base["metadata"]["namespace"] = draw(st.sampled_from(["default", "team", "kube-system",
                                                                "missing", ""]))
     return mutate(base, draw(st.lists(mutation(), max_size=3)))
 
@@ -306,7 +306,7 @@ def random_manifest(rng) -> Any:
     if rng.random() < 0.5:
         base["metadata"]["name"] = rng.choice(NAME_POOL)
     if rng.random() < 0.4:
-        base["metadata"]["namespace"] = rng.choice(["default", "team", "kube-public",
+        base["metadata"]["namespace"] = rng.choice(["default", "team", "kube-system",
                                                     "missing", ""])
     plan = []
     for _ in range(rng.randrange(4)):

@@ -30,9 +30,9 @@ from .fuzz_support import (
 )
 
 # small caps keep each cluster small (and the test fast); the caps themselves are exercised
-SHARED = Shared(every=150, limits={"max_objects": 300, "max_events": 200,
-                                   "max_advance_seconds": 600,
-                                   "default_quota": {"pods": "20", "services": "10"}})
+SHARED = Shared(every=100, limits={"max_objects": 250, "max_events": 150,
+                                   "max_advance_seconds": 120,
+                                   "default_quota": {"pods": "10", "services": "10"}})
 
 VERBS = ["get", "describe", "create", "apply", "delete", "edit", "patch", "scale", "rollout",
          "logs", "exec", "run", "expose", "label", "annotate", "set", "cordon", "uncordon",
