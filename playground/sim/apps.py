@@ -49,6 +49,13 @@ Commercial support is available at
 </html>
 """
 
+# nginx < 1.21's welcome page (the well-known 612 bytes; 1.21 added color-scheme)
+NGINX_WELCOME_OLD = NGINX_WELCOME.replace(
+    "<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\n"
+    "font-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>",
+    "<style>\n    body {\n        width: 35em;\n        margin: 0 auto;\n"
+    "        font-family: Tahoma, Verdana, Arial, sans-serif;\n    }\n</style>")
+
 HTTPD_WORKS = "<html><body><h1>It works!</h1></body></html>\n"
 HTTPD_404 = """<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">
 <html><head>
@@ -120,7 +127,7 @@ def respond(app: str, req: Request) -> HttpReply:
 def nginx(req: Request) -> HttpReply:
     version = req.version or "1.27.5"
     if req.path in ("/", "/index.html"):
-        status, body = 200, NGINX_WELCOME
+        status, body = 200, (NGINX_WELCOME_OLD if _older(version, (1, 21)) else NGINX_WELCOME)
     else:
         status, body = 404, (
             "<html>\n<head><title>404 Not Found</title></head>\n<body>\n"
@@ -132,6 +139,13 @@ def nginx(req: Request) -> HttpReply:
     if status == 200:
         headers["Accept-Ranges"] = "bytes"
     return HttpReply(status, body, headers)
+
+
+def _older(version: str, than: tuple[int, int]) -> bool:
+    try:
+        return tuple(int(p) for p in version.split(".")[:2]) < than
+    except ValueError:
+        return False
 
 
 def httpd(req: Request) -> HttpReply:

@@ -30,3 +30,20 @@ def test_stateless_application_manifests_and_unknown_url():
     assert not r.ok and r.output == (
         'error: unable to read URL "https://k8s.io/examples/nope.yaml", server reported '
         "404 Not Found, status code=404\n")
+
+
+def test_docs_nginx_tags_run_and_old_nginx_serves_its_612_byte_page():
+    con = Console(Cluster.new())
+    con.run("kubectl apply -f https://k8s.io/examples/application/deployment.yaml")
+    con.run("kubectl run c --image=curlimages/curl --restart=Never --command -- sleep 1d")
+    con.run("clock advance 40")
+    pods = con.cluster.api.list("Pod", "default", label_selector="app=nginx")
+    assert [p["status"]["phase"] for p in pods] == ["Running", "Running"]
+    ip = pods[0]["status"]["podIP"]
+    head = con.run(f"kubectl exec c -- curl -sI {ip}").output
+    assert "Server: nginx/1.14.2\r\n" in head and "Content-Length: 612\r\n" in head
+    con.run("kubectl apply -f https://k8s.io/examples/application/deployment-update.yaml")
+    con.run("clock advance 90")
+    images = {p["spec"]["containers"][0]["image"]: p["status"]["phase"]
+              for p in con.cluster.api.list("Pod", "default", label_selector="app=nginx")}
+    assert images == {"nginx:1.16.1": "Running"}
