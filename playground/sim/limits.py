@@ -48,8 +48,9 @@ class Limits:
     max_yaml_depth: int = 64
     max_yaml_documents: int = 200
     max_yaml_nodes: int = 100_000
-    #: the per-namespace ResourceQuota the sandbox creates; None sizes it to the nodes
-    default_quota: dict | None = None
+    #: the per-namespace ResourceQuota's hard limits; None sizes it to the nodes, False
+    #: creates none
+    default_quota: dict | bool | None = None
     #: also quota requests.cpu / requests.memory (and default them with a LimitRange)
     quota_compute: bool = False
 

@@ -366,3 +366,14 @@ def test_quota_in_kube_system_does_not_crash_system_controllers(c):
     nodes = {p["spec"].get("nodeName") for p in c.api.list("Pod", "kube-system")
              if p["metadata"]["name"].startswith("kube-proxy")}
     assert nodes == {n["metadata"]["name"] for n in c.api.list("Node")}
+
+
+def test_default_quota_can_be_turned_off():
+    c = Cluster()
+    c.store.meta["limits"] = {"default_quota": False}
+    from playground.sim.bootstrap import bootstrap
+
+    bootstrap(c, workers=2)
+    c.reconcile()
+    assert c.api.list("ResourceQuota") == []
+    assert "No resource quota." in Console(c).run("kubectl describe ns default").output

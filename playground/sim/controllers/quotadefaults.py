@@ -19,7 +19,8 @@ BestEffort -> Burstable). The scheduler already bounds compute by node capacity.
 operator who wants compute quotas sets `limits["quota_compute"] = True`: the quota then
 also holds requests.cpu / requests.memory sized to the workers, and a LimitRange
 `default-limits` gives containers default requests (100m CPU, 128Mi memory), as real
-multi-tenant clusters do. `limits["default_quota"]` replaces the hard limits outright.
+multi-tenant clusters do. `limits["default_quota"]` replaces the hard limits outright
+(`False`: no default quota at all, the cluster then looks exactly like kubeadm's).
 """
 
 from __future__ import annotations
@@ -96,7 +97,10 @@ class SandboxQuotaController(Controller):
     name = NAME
 
     def reconcile(self, cluster: Cluster) -> None:
-        compute = limits.get(cluster).quota_compute
+        caps = limits.get(cluster)
+        if caps.default_quota is False:  # the operator turned the sandbox quota off
+            return
+        compute = caps.quota_compute
         hard = None
         for ns in cluster.store.list("Namespace"):
             name = ns["metadata"]["name"]
