@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
-from .change_cursor import ChangeCursor
+from .change_cursor import ChangeCursor, count
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -76,7 +76,7 @@ class KubeletIndex:
             elif kind == "PodRuntime":
                 ns, _, name = change.name.partition("/")
                 self.dirty.add((ns, name))
-        return len(self.order) == len(store.list("Pod"))  # else: loaded without a record
+        return len(self.order) == count(store, "Pod")  # else: loaded without a record
 
     def scan(self, now: float) -> tuple[list[tuple[dict, bool]], int]:
         """(pods the pass must sync, in store order, each with "its runtime matches"), and how

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .change_cursor import ChangeCursor
+from .change_cursor import ChangeCursor, count
 from .controller_utils import is_pod_active
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class PodIndex:
             index = cls(store)
             cluster.cache[cls.CACHE_KEY] = index
             return index
-        if index.count != len(store.list("Pod")):  # objects loaded without a change record
+        if index.count != count(store, "Pod"):  # objects loaded without a change record
             index = cls(store)
             cluster.cache[cls.CACHE_KEY] = index
         return index

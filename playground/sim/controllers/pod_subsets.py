@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING
 
-from .change_cursor import ChangeCursor
+from .change_cursor import ChangeCursor, count
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -38,12 +38,22 @@ class PodSubsets:
         self.subsets: dict[Hashable, dict[Key, dict]] = {}
         self.versions: dict[Hashable, int] = {}  # bumped whenever a subset changes
         self.serial = 0
+        # the bulk build skips _add's version bookkeeping: a new index is a new identity, which
+        # is what the users of `versions` compare first
+        order, tags_of, subsets = self.order, self.tags, self.subsets
         for pod in store.list(kind):
             meta = pod["metadata"]
             key = (meta.get("namespace", ""), meta["name"])
-            self.order[key] = len(self.order)
-            self._add(key, pod)
-        self.counter = len(self.order)
+            order[key] = len(order)
+            tags = tuple(classify(pod))
+            if tags:
+                tags_of[key] = tags
+                for tag in tags:
+                    members = subsets.get(tag)
+                    if members is None:
+                        members = subsets[tag] = {}
+                    members[key] = pod
+        self.counter = len(order)
 
     @classmethod
     def of(cls, cluster: Cluster, name: str, classify: Classify,
@@ -72,7 +82,7 @@ class PodSubsets:
                 self.order[key] = self.counter
                 self.counter += 1
             self._add(key, change.object)
-        return len(self.order) == len(store.list(self.kind))  # else: loaded without a record
+        return len(self.order) == count(store, self.kind)  # else: loaded without a record
 
     def _add(self, key: Key, pod: dict) -> None:
         tags = tuple(self.classify(pod))
