@@ -6,6 +6,7 @@ writer and sections.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from . import describe_quota, printers
@@ -314,19 +315,31 @@ def describe_storageclass(cluster: Cluster, sc: dict, now: float) -> str:
 
 
 def generic(cluster: Cluster, obj: dict, now: float) -> str:
-    """A plain field dump for kinds without a describer (kubectl's generic describer)."""
+    """genericDescriber: the header, then printUnstructuredContent of everything else (API
+    Version, Kind, the rest of Metadata, Spec ...), fields sorted, then the events."""
     w = Writer()
     meta = obj["metadata"]
     _header(w, obj, namespaced=bool(meta.get("namespace")))
-    for key in sorted(k for k in obj if k not in ("metadata", "apiVersion", "kind")):
-        _dump(w, key, obj[key], 0)
+    rest = dict(obj)
+    rest["metadata"] = {k: v for k, v in meta.items()
+                        if k not in ("name", "namespace", "labels", "annotations")}
+    for key in sorted(rest):
+        _dump(w, key, rest[key], 0)
     describe_events(w, events_for(cluster, obj), now)
     return w.text()
 
 
+_ACRONYMS = ("API", "URL", "UID", "OSB", "GUID")
+
+
 def _label(key: str) -> str:
-    out = "".join(" " + c if c.isupper() else c for c in key)
-    return out[:1].upper() + out[1:]
+    """smartLabelFor: camelCase words, Title-cased, common acronyms upper-cased; a field with
+    anything but letters and '-' stays as it is."""
+    if any(not (c.isalpha() or c == "-") for c in key):
+        return key
+    parts = re.findall(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z-]+|[A-Z]+", key)
+    return " ".join(p.upper() if p.upper() in _ACRONYMS else p[:1].upper() + p[1:]
+                    for p in parts)
 
 
 def _dump(w: Writer, key: str, value, level: int) -> None:

@@ -82,3 +82,22 @@ def test_cluster_info_configmap_and_command_agree():
         "CoreDNS is running at https://172.18.0.2:6443/api/v1/namespaces/kube-system/services/"
         "kube-dns:dns/proxy\n\n"
         "To further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n")
+
+
+def test_describe_lease_uses_kubectls_generic_describer():
+    c = Cluster.new()
+    node_uid = c.store.get("Node", "", "worker-1")["metadata"]["uid"]
+    out = Console(c).run("kubectl describe lease worker-1 -n kube-node-lease").output
+    lease_obj = lease(c, "worker-1")
+    assert out == (
+        "Name:         worker-1\nNamespace:    kube-node-lease\nLabels:       <none>\n"
+        "Annotations:  <none>\nAPI Version:  coordination.k8s.io/v1\nKind:         Lease\n"
+        "Metadata:\n"
+        f"  Creation Timestamp:  {lease_obj['metadata']['creationTimestamp']}\n"
+        "  Owner References:\n    API Version:     v1\n    Kind:            Node\n"
+        f"    Name:            worker-1\n    UID:             {node_uid}\n"
+        f"  Resource Version:  {lease_obj['metadata']['resourceVersion']}\n"
+        f"  UID:               {lease_obj['metadata']['uid']}\n"
+        "Spec:\n  Holder Identity:         worker-1\n  Lease Duration Seconds:  40\n"
+        f"  Renew Time:              {lease_obj['spec']['renewTime']}\n"
+        "Events:                    <none>\n")
