@@ -111,6 +111,7 @@ class Request:
     pod_ip: str = ""
     args: tuple[str, ...] = ()  # the serving pod's container command and args
     env: dict[str, str] = field(default_factory=dict)  # its literal env values
+    user_agent: str = "curl/8.14.1"
 
 
 def _date(now: float) -> str:

@@ -12,7 +12,7 @@
   /healthz and /readyz;
 - paulbouwer/hello-kubernetes: the page with its message (env MESSAGE, default "Hello world!")
   and the pod name.
-Simplified: request headers are a curl client's (the caller's own tool is not threaded through).
+Request headers are the client tool's (curl/<version>, Wget); other headers are not modelled.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ import json
 
 from .apps import HttpReply, Request, _date, _plain
 
-USER_AGENT = "curl/8.14.1"
-
 
 def _headers(req: Request) -> list[tuple[str, str]]:
-    return [("accept", "*/*"), ("host", req.host or req.pod_ip), ("user-agent", USER_AGENT)]
+    host = req.host or req.pod_ip
+    if req.user_agent == "Wget":  # busybox wget: Host, User-Agent, Connection: close
+        return [("connection", "close"), ("host", host), ("user-agent", req.user_agent)]
+    return [("accept", "*/*"), ("host", host), ("user-agent", req.user_agent)]
 
 
 def echoserver(req: Request) -> HttpReply:
@@ -73,7 +74,7 @@ def whoami(req: Request) -> HttpReply:
     lines = [f"Hostname: {req.pod_name}", "IP: 127.0.0.1", "IP: ::1", f"IP: {req.pod_ip}",
              f"RemoteAddr: {req.client_ip}:{port}",
              f"GET {req.path}{'?' + req.query if req.query else ''} HTTP/1.1",
-             f"Host: {req.host or req.pod_ip}", f"User-Agent: {USER_AGENT}", "Accept: */*"]
+             f"Host: {req.host or req.pod_ip}", f"User-Agent: {req.user_agent}", "Accept: */*"]
     body = "\n".join(lines) + "\n\n"
     return HttpReply(200, body, _plain(req, body))
 

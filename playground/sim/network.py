@@ -53,6 +53,7 @@ class Response:
     pod: str = ""  # namespace/name of the pod that answered
     trace: list[str] = field(default_factory=list)
     resolution: resolver.Resolution | None = None
+    user_agent: str = ""  # what the client tool sends (demo servers echo it)
 
     def trace_text(self) -> str:
         return "\n".join(self.trace)
@@ -143,10 +144,11 @@ def _index_service(idx: NetIndex, svc: dict) -> None:
 # ---- the request ---------------------------------------------------------------------------
 
 
-def request(cluster: Cluster, from_pod: dict | None, url: str, port: int | None = None) -> Response:
+def request(cluster: Cluster, from_pod: dict | None, url: str, port: int | None = None, *,
+            user_agent: str = "") -> Response:
     """One HTTP request: from a pod (`from_pod`) or from outside the cluster (None)."""
     u = Url.parse(url, port)
-    resp = Response(False, url, host=u.host, port=u.port)
+    resp = Response(False, url, host=u.host, port=u.port, user_agent=user_agent)
     if from_pod is not None and (u.host == "localhost" or u.host.startswith("127.")):
         # the pod's own network namespace: its containers answer on the loopback
         resp.ip = "127.0.0.1" if u.host == "localhost" else u.host
@@ -388,6 +390,7 @@ def _deliver(cluster: Cluster, from_pod: dict | None, u: Url, target: Target,
     words, env = _container_words(pod)
     req = apps.Request(u.path, u.query, pod["metadata"]["name"], client, now, started,
                        version, https=u.scheme == "https", host=_host_header(u),
+                       user_agent=resp.user_agent or "curl/8.14.1",
                        pod_ip=get_path(pod, "status", "podIP", default="") or "",
                        args=words, env=env)
     return _reply(resp, apps.respond(app, req), app)

@@ -59,7 +59,7 @@ def test_echoserver_dumps_the_request(con):
                           "\tserver_version=nginx: 1.13.3 - lua: 10008\n\n")
     assert "\treal path=/path\n\tquery=x=1\n" in out
     assert "\trequest_uri=http://hello:8080/path?x=1\n" in out
-    assert "\thost=hello:8080\n" in out
+    assert "Request Headers:\n\tconnection=close\n\thost=hello:8080\n\tuser-agent=Wget\n" in out
 
 
 def test_hello_kubernetes_and_kuard(con):

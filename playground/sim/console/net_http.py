@@ -101,7 +101,7 @@ def curl(cluster, pod, container, args: list[str]):
     opts = parse_curl(args)
     if not opts.urls:
         return Run("curl: try 'curl --help' or 'curl --manual' for more information\n", 2)
-    resp = request(cluster, pod, opts.urls[0])
+    resp = request(cluster, pod, opts.urls[0], user_agent=f"curl/{curl_version(container)}")
     flags = opts.flags
     silent, show_err = "s" in flags, "S" in flags
     fmt = opts.values.get("write")
@@ -186,7 +186,7 @@ def wget(cluster, pod, container, args: list[str]):
                    "[-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] "
                    "[-Y on/off] [-P DIR] [-U AGENT] [-T SEC] URL...\n", 1)
     quiet = "q" in flags
-    resp = request(cluster, pod, urls[0])
+    resp = request(cluster, pod, urls[0], user_agent="Wget")
     if resp.error == "resolve":
         return Run(f"wget: bad address '{resp.host}'\n", 1)
     out = "" if quiet else f"Connecting to {resp.host} ({resp.ip}:{resp.port})\n"
