@@ -17,13 +17,31 @@ PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 def container_env(cluster, pod: dict, container: dict) -> dict[str, str]:
     env = {"PATH": PATH, "HOSTNAME": get_path(pod, "spec", "hostname") or pod["metadata"]["name"]}
-    for item in container.get("env") or ():
-        if "value" in item:
-            env[item["name"]] = str(item["value"])
+    env.update(_from_sources(cluster, pod, container))
     for key, value in sorted(service_env(cluster, pod).items()):
         env.setdefault(key, value)
     env.setdefault("HOME", "/root")
     return env
+
+
+def _from_sources(cluster, pod: dict, container: dict) -> dict[str, str]:
+    """envFrom then env, resolved as the kubelet does (ConfigMaps, Secrets, fieldRefs)."""
+    from ..controllers.kubelet_env import _b64, _env_value
+
+    ns = pod["metadata"].get("namespace", "default")
+    out: dict[str, str] = {}
+    for src in container.get("envFrom") or ():
+        kind = "ConfigMap" if src.get("configMapRef") else "Secret"
+        ref = src.get("configMapRef") or src.get("secretRef") or {}
+        obj = cluster.store.get(kind, ns, ref.get("name", "")) or {}
+        for k, v in (obj.get("data") or {}).items():
+            out[(src.get("prefix") or "") + k] = v if kind == "ConfigMap" else _b64(v)
+    pod_ip = get_path(pod, "status", "podIP", default="") or ""
+    for item in container.get("env") or ():
+        value, _ = _env_value(cluster, pod, item, pod_ip, ns)
+        if value is not None and "name" in item:
+            out[item["name"]] = value
+    return out
 
 
 def service_env(cluster, pod: dict) -> dict[str, str]:

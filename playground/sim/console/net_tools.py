@@ -117,8 +117,9 @@ def hostname(cluster, pod, container, args: list[str]) -> Run:
 
 def env(cluster, pod, container, args: list[str]) -> Run:
     values = container_env(cluster, pod, container)
-    if args:
-        return Run(values[args[0]] + "\n") if args[0] in values else Run("", 1)
+    if args:  # printenv NAME...: each value found, exit 1 if any is missing
+        found = [values[a] for a in args if a in values]
+        return Run("".join(v + "\n" for v in found), 0 if len(found) == len(args) else 1)
     return Run("".join(f"{k}={v}\n" for k, v in values.items()))
 
 

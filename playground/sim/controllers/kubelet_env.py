@@ -31,17 +31,18 @@ def container_env(cluster: Cluster, pod: dict, container: dict, pod_ip: str,
         env.update(service_env(cluster, ns, meta.get("creationTimestamp")))
     env.update(service_env(cluster, "default", meta.get("creationTimestamp"), only="kubernetes"))
     for src in container.get("envFrom") or []:
-        ref = src.get("configMapRef")
+        ref = src.get("configMapRef") or src.get("secretRef")
         if not ref:
             continue
-        cm = cluster.store.get("ConfigMap", ns, ref.get("name", ""))
-        if cm is None:
+        kind = "ConfigMap" if src.get("configMapRef") else "Secret"
+        obj = cluster.store.get(kind, ns, ref.get("name", ""))
+        if obj is None:
             if ref.get("optional"):
                 continue
-            return env, f'configmap "{ref.get("name")}" not found'
+            return env, f'{kind.lower()} "{ref.get("name")}" not found'
         prefix = src.get("prefix") or ""
-        for k, v in (cm.get("data") or {}).items():
-            env[prefix + k] = v
+        for k, v in (obj.get("data") or {}).items():
+            env[prefix + k] = v if kind == "ConfigMap" else _b64(v)
     for var in container.get("env") or []:
         value, err = _env_value(cluster, pod, var, pod_ip, ns)
         if err:
@@ -71,12 +72,33 @@ def _env_value(cluster: Cluster, pod: dict, var: dict, pod_ip: str,
                 return None, None
             return None, f"couldn't find key {ref.get('key')} in ConfigMap {ns}/{ref.get('name')}"
         return data[ref["key"]], None
+    if src.get("secretKeyRef"):  # kubelet_pods.go makeEnvironmentVariables
+        ref = src["secretKeyRef"]
+        secret = cluster.store.get("Secret", ns, ref.get("name", ""))
+        if secret is None:
+            return None, None if ref.get("optional") else f'secret "{ref.get("name")}" not found'
+        data = secret.get("data") or {}
+        if ref.get("key") not in data:
+            if ref.get("optional"):
+                return None, None
+            return None, f"couldn't find key {ref.get('key')} in Secret {ns}/{ref.get('name')}"
+        return _b64(data[ref["key"]]), None
     if src.get("fieldRef"):
         path = src["fieldRef"].get("fieldPath", "")
         return _field_ref(pod, path, pod_ip), None
     if src.get("resourceFieldRef"):
         return "0", None
     return "", None
+
+
+def _b64(value: str) -> str:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value).decode(errors="replace")
+    except (binascii.Error, ValueError):
+        return value
 
 
 def _field_ref(pod: dict, path: str, pod_ip: str) -> str:
