@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING
 from .. import quota
 from ..admission import PENDING
 from ..errors import ApiError
-from ..objects import clone, parse_time
+from ..objects import clone
 from ..resources import REGISTRY
 from .base import Controller
-from .endpoints_util import mark_pass
+from .quota_index import QuotaIndex
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
 
 NAME = "resourcequota-controller"
-_MARK = "resourcequota:mark"
+_MEMO = "resourcequota:usage"
 _WAKE = "resourcequota:wake"
 
 
@@ -48,7 +48,6 @@ class ResourceQuotaController(Controller):
         for ns in sorted(by_ns):
             if dirty is None or ns in dirty:
                 sync_namespace(cluster, ns, by_ns[ns])
-        mark_pass(cluster, _MARK)
         cluster.cache[_WAKE] = _grace_deadline(cluster, by_ns)
 
     def next_wakeup(self, cluster: Cluster) -> float | None:
@@ -64,46 +63,50 @@ class ResourceQuotaController(Controller):
 
 
 def _dirty_namespaces(cluster: Cluster) -> set[str] | None:
-    """Namespaces written since the last pass (None: recompute all of them)."""
-    changes = cluster.store.changes
-    mark = cluster.cache.get(_MARK)
-    if not mark or mark[0] is not changes or mark[1] > len(changes):
-        return None
-    if mark[1] and changes[mark[1] - 1] is not mark[2]:
-        return None
+    """Namespaces whose charges may have changed since the last pass (None: recompute all of
+    them). A pod status write that changes nothing quota counts marks nothing."""
+    dirty = QuotaIndex.of(cluster).take_dirty()
     wake = cluster.cache.get(_WAKE)
     if wake is not None and wake <= cluster.clock.now:
         return None
-    return {ch.namespace for ch in changes[mark[1]:] if ch.kind != "Event" and ch.namespace}
+    return dirty
 
 
 def _grace_deadline(cluster: Cluster, by_ns: dict[str, list[dict]]) -> float | None:
     """The next moment a deleting pod stops being charged (QuotaV1Pod's grace check)."""
-    now = cluster.clock.now
-    best = None
-    for ns in by_ns:
-        for pod in cluster.store.list("Pod", ns):
-            meta = pod["metadata"]
-            if meta.get("deletionTimestamp") and meta.get("deletionGracePeriodSeconds") \
-                    is not None:
-                t = parse_time(meta["deletionTimestamp"]) + float(
-                    meta["deletionGracePeriodSeconds"])
-                # charged while now <= t: the change happens just after t
-                t = t + 0.001
-                if t > now and (best is None or t < best):
-                    best = t
-    return best
+    return QuotaIndex.of(cluster).grace_deadline(by_ns, cluster.clock.now)
 
 
 def namespace_usage(cluster: Cluster, ns: str, names: set[str]) -> quota.ResourceList:
     """Usage of every object in `ns` for the resource names `names`."""
     now = cluster.clock.now
     total: quota.ResourceList = {}
+    # an object's masked usage only changes with a new resourceVersion, except a deleting
+    # pod's, which depends on the time: remembered per object so a recount after one write
+    # does not re-evaluate every pod of the namespace
+    memos = cluster.cache.get(_MEMO)
+    if memos is None or memos.get(None) is not cluster.store:  # another store: other objects
+        memos = cluster.cache[_MEMO] = {None: cluster.store}
+    memo = memos.get(ns)
+    seen = memo[1] if memo is not None and memo[0] == names else {}
+    kept: dict = {}  # only the objects still there: deleted ones drop out
+    memos[ns] = (set(names), kept)
     for kind in _kinds_for(names):
         rt = REGISTRY.get(kind)
         for obj in cluster.store.list(kind, ns):
-            total = quota.add(total, quota.mask(quota.usage(obj, rt.plural, rt.group, now),
-                                                names))
+            meta = obj["metadata"]
+            key = (kind, ns, meta["name"])
+            rv = meta.get("resourceVersion")
+            hit = seen.get(key)
+            if hit is not None and hit[0] == rv and rv is not None:
+                used = hit[1]
+                kept[key] = hit
+            else:
+                used = quota.mask(quota.usage(obj, rt.plural, rt.group, now), names)
+                if not (kind == "Pod" and meta.get("deletionTimestamp")):
+                    kept[key] = (rv, used)
+            for k, v in used.items():  # quota.add without copying the total each time
+                total[k] = total[k] + v if k in total else v
     return total
 
 
