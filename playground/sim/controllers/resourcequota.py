@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from .. import quota
 from ..admission import PENDING
 from ..errors import ApiError
-from ..objects import clone
+from ..objects import clone, parse_time
 from ..resources import REGISTRY
 from .base import Controller
 from .quota_index import QuotaIndex
@@ -80,34 +80,69 @@ def _grace_deadline(cluster: Cluster, by_ns: dict[str, list[dict]]) -> float | N
 def namespace_usage(cluster: Cluster, ns: str, names: set[str]) -> quota.ResourceList:
     """Usage of every object in `ns` for the resource names `names`."""
     now = cluster.clock.now
-    total: quota.ResourceList = {}
-    # an object's masked usage only changes with a new resourceVersion, except a deleting
-    # pod's, which depends on the time: remembered per object so a recount after one write
-    # does not re-evaluate every pod of the namespace
+    # an object's masked usage only changes with a new resourceVersion (and, for a deleting
+    # pod, when its grace runs out): remembered per object so a recount after one write does
+    # not re-evaluate every pod of the namespace
     memos = cluster.cache.get(_MEMO)
     if memos is None or memos.get(None) is not cluster.store:  # another store: other objects
         memos = cluster.cache[_MEMO] = {None: cluster.store}
     memo = memos.get(ns)
-    seen = memo[1] if memo is not None and memo[0] == names else {}
+    if memo is None or memo[0] != names:
+        memo = (set(names), {}, {})
+    seen, interned = memo[1], memo[2]
     kept: dict = {}  # only the objects still there: deleted ones drop out
-    memos[ns] = (set(names), kept)
+    memos[ns] = (memo[0], kept, interned)
+    total: quota.ResourceList = {}
+    last, run = None, 0
     for kind in _kinds_for(names):
         rt = REGISTRY.get(kind)
+        pods = kind == "Pod"
         for obj in cluster.store.list(kind, ns):
             meta = obj["metadata"]
-            key = (kind, ns, meta["name"])
+            key = (kind, meta["name"])
             rv = meta.get("resourceVersion")
+            if pods and meta.get("deletionTimestamp"):
+                # a deleting pod's charge depends on the time only through this
+                hit = seen.get(key)
+                if hit is not None and hit[0][0] == rv:
+                    charged = hit[0][2] is None or not now > hit[0][2]
+                    rv = (rv, charged, hit[0][2])
+                else:
+                    rv = (rv, quota.pod_is_charged(obj, now), _deadline(meta))
             hit = seen.get(key)
-            if hit is not None and hit[0] == rv and rv is not None:
-                used = hit[1]
-                kept[key] = hit
-            else:
+            if hit is None or hit[0] != rv or meta.get("resourceVersion") is None:
                 used = quota.mask(quota.usage(obj, rt.plural, rt.group, now), names)
-                if not (kind == "Pod" and meta.get("deletionTimestamp")):
-                    kept[key] = (rv, used)
-            for k, v in used.items():  # quota.add without copying the total each time
-                total[k] = total[k] + v if k in total else v
+                # equal usages share one dict, so runs of them are summed at once below
+                used = interned.setdefault(tuple(used.items()), used)
+                hit = (rv, used)
+            kept[key] = hit
+            used = hit[1]
+            if used is last:
+                run += 1
+                continue
+            _add_run(total, last, run)
+            last, run = used, 1
+    _add_run(total, last, run)
     return total
+
+
+def _deadline(meta: dict) -> float | None:
+    """quota.pod_is_charged's deadline (None: it charges the pod whatever the time)."""
+    try:
+        return parse_time(meta["deletionTimestamp"]) + float(meta["deletionGracePeriodSeconds"])
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+def _add_run(total: quota.ResourceList, used: quota.ResourceList | None, run: int) -> None:
+    """quota.add of `run` copies of `used`, in place. Exact: adding n*v at once gives the same
+    value as n additions of v, and the same format (a zero total takes the addend's)."""
+    if not run:
+        return
+    for k, v in used.items():
+        if run > 1:
+            v = quota.Qty(v.value * run, v.binary)
+        total[k] = total[k] + v if k in total else v
 
 
 def _kinds_for(names: set[str]) -> list[str]:
