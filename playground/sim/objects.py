@@ -12,12 +12,16 @@ from calendar import timegm
 from typing import Any
 
 
+# values clone returns as they are: most leaves of an object, copied without a call each
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 def clone(value: Any) -> Any:
     """Deep copy of JSON-shaped data (much faster than copy.deepcopy)."""
     if isinstance(value, dict):
-        return {k: clone(v) for k, v in value.items()}
+        return {k: v if type(v) in _SCALARS else clone(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [clone(v) for v in value]
+        return [v if type(v) in _SCALARS else clone(v) for v in value]
     return value
 
 
