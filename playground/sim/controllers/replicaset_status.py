@@ -26,10 +26,12 @@ FACTS_MEMO = "replicaset-controller/facts"
 class PodFacts:
     """Per-ReplicaSet memo of what its sync derives from each pod (active, matches the selector,
     fully labeled, Ready since), valid while the pod's resourceVersion and the ReplicaSet's
-    generation are unchanged. A rebuildable optimisation in cluster.cache."""
+    selector and template labels are unchanged (not its generation: a rollout scales each
+    ReplicaSet many times, and a scale changes none of these facts). A rebuildable
+    optimisation in cluster.cache."""
 
     def __init__(self, rs: dict, selector) -> None:
-        self.generation = rs["metadata"].get("generation")
+        self.key = _facts_key(rs)
         self.selector = selector
         labels = get_path(rs, "spec", "template", "metadata", "labels", default={}) or {}
         self.wanted = tuple(labels.items())
@@ -42,7 +44,7 @@ class PodFacts:
         memo = cluster.cache.setdefault(FACTS_MEMO, {})
         uid = rs["metadata"]["uid"]
         facts = memo.get(uid)
-        if facts is None or facts.generation != rs["metadata"].get("generation"):
+        if facts is None or facts.key != _facts_key(rs):
             facts = memo[uid] = cls(rs, selector)
         return facts
 
@@ -63,6 +65,13 @@ class PodFacts:
         )
         self.pods[key] = (rv, facts)
         return facts
+
+
+def _facts_key(rs: dict) -> tuple:
+    """What PodFacts derive from the ReplicaSet (and claims depend on): its uid is the memo's
+    key, its selector and template labels are these."""
+    return (get_path(rs, "spec", "selector"),
+            get_path(rs, "spec", "template", "metadata", "labels", default={}) or {})
 
 
 _COUNT_FIELDS = ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")
