@@ -365,8 +365,9 @@ class NodeSync:
         if is_terminal(pod):
             phase = pod["status"]["phase"]
         sandbox = self.now >= rt["sandboxAt"] and bool(rt.get("podIP"))
-        updated = clone(pod)
-        status = updated.setdefault("status", {})
+        # only the status is new: the apiserver copies the body anyway, so the rest of the
+        # pod is not cloned here (most passes write nothing; see the comparison below)
+        status = clone(pod["status"]) if "status" in pod else {}
         status["conditions"] = pod_conditions(pod, statuses, phase, sandbox, self.now,
                                               init_statuses=init_statuses)
         if inits:
@@ -382,6 +383,7 @@ class NodeSync:
         status.setdefault("startTime", format_time(rt["admittedAt"]))
         if status == pod.get("status"):
             return pod
+        updated = {**pod, "status": status}
         return self.cluster.api.update(updated, subresource="status", actor=NAME)
 
     def emit(self, pod: dict, events: list) -> None:
