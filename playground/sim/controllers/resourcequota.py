@@ -80,9 +80,9 @@ def _grace_deadline(cluster: Cluster, by_ns: dict[str, list[dict]]) -> float | N
 def namespace_usage(cluster: Cluster, ns: str, names: set[str]) -> quota.ResourceList:
     """Usage of every object in `ns` for the resource names `names`."""
     now = cluster.clock.now
-    # an object's masked usage only changes with a new resourceVersion (and, for a deleting
-    # pod, when its grace runs out): remembered per object so a recount after one write does
-    # not re-evaluate every pod of the namespace
+    # a stored object's masked usage never changes (stored dicts are read-only; a write stores
+    # a new dict), except a deleting pod's when its grace runs out: remembered per object, so
+    # a recount after one write does not re-evaluate every pod of the namespace
     memos = cluster.cache.get(_MEMO)
     if memos is None or memos.get(None) is not cluster.store:  # another store: other objects
         memos = cluster.cache[_MEMO] = {None: cluster.store}
@@ -98,24 +98,17 @@ def namespace_usage(cluster: Cluster, ns: str, names: set[str]) -> quota.Resourc
         rt = REGISTRY.get(kind)
         pods = kind == "Pod"
         for obj in cluster.store.list(kind, ns):
-            meta = obj["metadata"]
-            key = (kind, meta["name"])
-            rv = meta.get("resourceVersion")
-            if pods and meta.get("deletionTimestamp"):
-                # a deleting pod's charge depends on the time only through this
-                hit = seen.get(key)
-                if hit is not None and hit[0][0] == rv:
-                    charged = hit[0][2] is None or not now > hit[0][2]
-                    rv = (rv, charged, hit[0][2])
-                else:
-                    rv = (rv, quota.pod_is_charged(obj, now), _deadline(meta))
-            hit = seen.get(key)
-            if hit is None or hit[0] != rv or meta.get("resourceVersion") is None:
+            # keyed by identity, the hit holding the object so its id cannot be reused
+            hit = seen.get(id(obj))
+            if hit is None or hit[0] is not obj or (
+                    hit[2] is not None and (not now > hit[2]) != hit[3]):
                 used = quota.mask(quota.usage(obj, rt.plural, rt.group, now), names)
                 # equal usages share one dict, so runs of them are summed at once below
                 used = interned.setdefault(tuple(used.items()), used)
-                hit = (rv, used)
-            kept[key] = hit
+                meta = obj["metadata"]
+                deadline = _deadline(meta) if pods and meta.get("deletionTimestamp") else None
+                hit = (obj, used, deadline, deadline is None or not now > deadline)
+            kept[id(obj)] = hit
             used = hit[1]
             if used is last:
                 run += 1
