@@ -150,10 +150,11 @@ class Scheduler(Controller):
 
     def _bind(self, cluster: Cluster, pod: dict, info: NodeInfo, why: str) -> dict:
         meta = pod["metadata"]
-        bound = clone(pod)
-        bound["spec"]["nodeName"] = info.name
+        # shallow copies of the stored pod, deep only where changed: the apiserver copies
+        # each body it receives anyway
+        bound = {**pod, "spec": {**pod["spec"], "nodeName": info.name}}
         bound = bind(cluster, bound, self.name)
-        status = clone(bound)
+        status = {**bound, "status": clone(bound["status"]) if "status" in bound else {}}
         set_condition(status, {"type": "PodScheduled", "status": "True"}, cluster.clock.now)
         status["status"].pop("nominatedNodeName", None)
         bound = cluster.api.update(status, subresource="status", actor=self.name)
