@@ -12,6 +12,8 @@ import secrets
 from django.conf import settings
 from django.db import models
 
+from exercises.fields import OrderedJSONField
+
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in class
 
 
@@ -28,7 +30,7 @@ class Exercise(models.Model):
     title = models.CharField(max_length=200)
     difficulty = models.CharField(max_length=10, default="easy")
     estimated_minutes = models.PositiveIntegerField(default=10)
-    document = models.JSONField()
+    document = OrderedJSONField()  # key order matters: export must give back the same bytes
     status = models.CharField(max_length=10, choices=STATUSES, default=DRAFT, db_index=True)
     # The document's fingerprint when its solution last passed the test (publishing needs it).
     tested_digest = models.CharField(max_length=64, blank=True)

