@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..errors import AlreadyExists, NotFound
 from ..objects import clone, format_micro_time, owner_reference, parse_time
 from .base import Controller
+from .endpoints_util import mark_pass, nothing_changed
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -36,6 +37,10 @@ NODE_LEASE_SECONDS = 40
 LEADER_LEASE_SECONDS = 15
 APISERVER_LEASE_SECONDS = 3600
 LEADERS = ("kube-controller-manager", "kube-scheduler")
+_MARK = "lease:pass"
+# everything a pass reads: with none of it written since the last pass, it would write nothing
+_INPUTS = frozenset({"Namespace", "Node", "KubeletState", "Lease", "Pod"})
+_INPUT_NAMESPACES = frozenset({"", "kube-system", NODE_LEASE_NS})
 
 
 def apiserver_lease_name(hostname: str) -> str:
@@ -96,6 +101,12 @@ class LeaseController(Controller):
     name = "kubelet"
 
     def reconcile(self, cluster: Cluster) -> None:
+        if nothing_changed(cluster, _MARK, _INPUTS, _INPUT_NAMESPACES):
+            return
+        self.full_pass(cluster)
+        mark_pass(cluster, _MARK)
+
+    def full_pass(self, cluster: Cluster) -> None:
         if cluster.store.get("Namespace", "", NODE_LEASE_NS) is None:
             return
         for node in cluster.store.list("Node"):
