@@ -21,36 +21,18 @@ from .errors import (
     required,
 )
 from .quantity import parse_quantity
-from .validation import is_dns1123_label, is_int, validate_nonnegative
+from .validation import (
+    is_dns1123_label,
+    is_int,
+    is_valid_port_name,
+    is_valid_port_num,
+    validate_nonnegative,
+)
 
 PULL_POLICIES = ["Always", "IfNotPresent", "Never"]
 PROTOCOLS = ["SCTP", "TCP", "UDP"]
 TERMINATION_MESSAGE_POLICIES = ["File", "FallbackToLogsOnError"]
-_PORT_NAME_CHARS = re.compile(r"^[-a-z0-9]+$")
-_HAS_LETTER = re.compile(r"[a-z]")
 _ENV_BAD = re.compile(r"[^\x20-\x7e]|=")
-
-
-def is_valid_port_num(port: Any) -> list[str]:
-    if is_int(port) and 1 <= port <= 65535:
-        return []
-    return ["must be between 1 and 65535, inclusive"]
-
-
-def is_valid_port_name(name: str) -> list[str]:
-    """IsValidPortName (IANA_SVC_NAME)."""
-    errs = []
-    if len(name) > 15:
-        errs.append("must be no more than 15 characters")
-    if not _PORT_NAME_CHARS.match(name):
-        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
-    if not _HAS_LETTER.search(name):
-        errs.append("must contain at least one letter (a-z)")
-    if "--" in name:
-        errs.append("must not contain consecutive hyphens")
-    if name and (name[0] == "-" or name[-1] == "-"):
-        errs.append("must not begin or end with a hyphen")
-    return errs
 
 
 def _dns_label(value: str, path: str) -> list[FieldError]:

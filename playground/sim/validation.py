@@ -390,3 +390,30 @@ def validate_pod_template_for_workload(
     from .podvalidation import validate_pod_template_for_workload as impl
 
     return impl(template, selector, path)
+
+
+_PORT_NAME_CHARS = re.compile(r"^[-a-z0-9]+$")
+_HAS_LETTER = re.compile(r"[a-z]")
+
+
+def is_valid_port_num(port: object) -> list[str]:
+    """IsValidPortNum: an int (not a bool) from 1 to 65535."""
+    if is_int(port) and 1 <= port <= 65535:
+        return []
+    return ["must be between 1 and 65535, inclusive"]
+
+
+def is_valid_port_name(name: str) -> list[str]:
+    """IsValidPortName (IANA_SVC_NAME), shared by container ports and Service targetPorts."""
+    errs = []
+    if len(name) > 15:
+        errs.append("must be no more than 15 characters")
+    if not _PORT_NAME_CHARS.match(name):
+        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
+    if not _HAS_LETTER.search(name):
+        errs.append("must contain at least one letter (a-z)")
+    if "--" in name:
+        errs.append("must not contain consecutive hyphens")
+    if name and (name[0] == "-" or name[-1] == "-"):
+        errs.append("must not begin or end with a hyphen")
+    return errs

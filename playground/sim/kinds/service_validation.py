@@ -9,39 +9,19 @@ clusters, topology annotations) are accepted without checks.
 from __future__ import annotations
 
 import ipaddress
-import re
 
 from ..errors import FieldError, GoValue, duplicate, forbidden, invalid, not_supported, required
-from ..validation import is_dns1123_label, is_dns1123_subdomain
+from ..validation import (
+    is_dns1123_label,
+    is_dns1123_subdomain,
+    is_valid_port_name,
+    is_valid_port_num,
+)
 
 TYPES = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"]
 PROTOCOLS = ["SCTP", "TCP", "UDP"]
 AFFINITIES = ["ClientIP", "None"]
 TRAFFIC_POLICIES = ["Cluster", "Local"]
-_PORT_NAME_CHARS = re.compile(r"^[-a-z0-9]+$")
-_HAS_LETTER = re.compile(r"[a-z]")
-
-
-def is_valid_port_num(port) -> list[str]:
-    if isinstance(port, int) and not isinstance(port, bool) and 1 <= port <= 65535:
-        return []
-    return ["must be between 1 and 65535, inclusive"]
-
-
-def is_valid_port_name(name: str) -> list[str]:
-    """validation.IsValidPortName (IANA_SVC_NAME)."""
-    errs = []
-    if len(name) > 15:
-        errs.append("must be no more than 15 characters")
-    if not _PORT_NAME_CHARS.match(name):
-        errs.append("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)")
-    if not _HAS_LETTER.search(name):
-        errs.append("must contain at least one letter (a-z)")
-    if "--" in name:
-        errs.append("must not contain consecutive hyphens")
-    if name and (name[0] == "-" or name[-1] == "-"):
-        errs.append("must not begin or end with a hyphen")
-    return errs
 
 
 def go_service_port(p: dict) -> GoValue:
