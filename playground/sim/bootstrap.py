@@ -8,7 +8,8 @@ and `kube-dns` Services) extend `bootstrap` through BOOTSTRAP_STEPS.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .cluster import Cluster
@@ -25,10 +26,10 @@ NODE_MEMORY_KI = 4026512  # about 3.8 GiB, as a 4 GiB VM reports it
 SYSTEM_NAMESPACES = ("default", "kube-node-lease", "kube-public", "kube-system")
 
 #: extra setup steps, run in order after namespaces and nodes: (order, fn(cluster))
-BOOTSTRAP_STEPS: list[tuple[int, Callable[["Cluster"], None]]] = []
+BOOTSTRAP_STEPS: list[tuple[int, Callable[[Cluster], None]]] = []
 
 
-def add_step(order: int, fn: Callable[["Cluster"], None]) -> None:
+def add_step(order: int, fn: Callable[[Cluster], None]) -> None:
     if all(f is not fn for _, f in BOOTSTRAP_STEPS):
         BOOTSTRAP_STEPS.append((order, fn))
         BOOTSTRAP_STEPS.sort(key=lambda s: s[0])
@@ -59,11 +60,7 @@ def _import_extensions() -> None:
     from importlib import import_module
 
     for name in ("system", "networking_bootstrap", "cluster_info"):
-        try:
-            import_module(f"{__package__}.{name}")
-        except ModuleNotFoundError as exc:  # TODO(core): drop once every module exists
-            if exc.name != f"{__package__}.{name}":
-                raise
+        import_module(f"{__package__}.{name}")
 
 
 def node_manifest(cluster: Cluster, name: str, index: int, *, control_plane: bool) -> dict:
@@ -142,7 +139,8 @@ def _ready_conditions(now: str) -> list[dict]:
         cond("MemoryPressure", "False", "KubeletHasSufficientMemory",
              "kubelet has sufficient memory available"),
         cond("DiskPressure", "False", "KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
-        cond("PIDPressure", "False", "KubeletHasSufficientPID", "kubelet has sufficient PID available"),
+        cond("PIDPressure", "False", "KubeletHasSufficientPID",
+             "kubelet has sufficient PID available"),
         cond("Ready", "True", "KubeletReady", "kubelet is posting ready status"),
     ]
 

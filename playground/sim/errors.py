@@ -8,7 +8,7 @@ and serve them verbatim.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -312,16 +312,3 @@ class InternalError(ApiError):
 
     def __init__(self, detail: str):
         super().__init__(f"Internal error occurred: {detail}")
-
-
-@dataclass
-class Causes:
-    """Accumulates field errors while validating one object."""
-
-    errors: list[FieldError] = field(default_factory=list)
-
-    def add(self, *errs: FieldError) -> None:
-        self.errors.extend(errs)
-
-    def __bool__(self) -> bool:
-        return bool(self.errors)

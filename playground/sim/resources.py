@@ -10,7 +10,7 @@ RESTGracefulDeleteStrategy) and the discovery data kubectl reads
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .errors import FieldError
 
@@ -137,9 +137,6 @@ class Strategy:
 
     def default_propagation(self) -> str:
         return "Background"
-
-    def on_create_response(self, obj: dict) -> dict[str, Any]:
-        return obj
 
 
 @dataclass

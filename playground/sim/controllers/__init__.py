@@ -38,11 +38,6 @@ def default_controllers() -> list[Controller]:
     """Fresh controller instances for one cluster (controllers keep no state between runs)."""
     controllers: list[Controller] = []
     for name in MODULES:
-        try:
-            module = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:  # TODO(core): drop once every module exists
-            if exc.name == f"{__name__}.{name}":
-                continue
-            raise
+        module = import_module(f"{__name__}.{name}")
         controllers.extend(cls() for cls in module.CONTROLLERS)
     return controllers

@@ -31,8 +31,4 @@ MODULES = (
 )
 
 for _name in MODULES:
-    try:
-        import_module(f"{__name__}.{_name}")
-    except ModuleNotFoundError as _exc:  # TODO(core): drop once every module exists
-        if _exc.name != f"{__name__}.{_name}":
-            raise
+    import_module(f"{__name__}.{_name}")
