@@ -48,6 +48,9 @@ def _configure_environment() -> None:
     os.environ["SECURE_COOKIES"] = "0"
     os.environ["REDIS_PREFIX"] = f"test-{os.getpid()}-{secrets.token_hex(3)}"
     os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="playground-static-")
+    # Objects the API server returns to controllers are shared with its store: make
+    # any change to one fail loudly here (playground/sim/shared.py).
+    os.environ["PLAYGROUND_SIM_CHECK_SHARED"] = "1"
     _ensure_redis()
 
 

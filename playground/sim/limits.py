@@ -64,7 +64,17 @@ def limits_of(meta: dict[str, Any] | None) -> Limits:
     given = (meta or {}).get("limits")
     if not isinstance(given, dict) or not given:
         return DEFAULTS
-    return Limits(**{k: v for k, v in given.items() if k in _NAMES})
+    # every create asks: answers are remembered by the settings they were built from
+    key = repr(sorted(given.items()))
+    found = _BUILT.get(key)
+    if found is None:
+        if len(_BUILT) > 64:
+            _BUILT.clear()
+        found = _BUILT[key] = Limits(**{k: v for k, v in given.items() if k in _NAMES})
+    return found
+
+
+_BUILT: dict[str, Limits] = {}
 
 
 def get(cluster: Cluster) -> Limits:

@@ -67,9 +67,9 @@ def set_pod_state(c: Cluster, name: str, phase: str = "Running", ready: bool = T
     if not pod["spec"].get("nodeName"):
         pod["spec"]["nodeName"] = "worker-1"
         try:
-            pod = c.api.update(pod, subresource="binding", actor="default-scheduler")
+            pod = clone(c.api.update(pod, subresource="binding", actor="default-scheduler"))
         except NotFound:  # an API server without pods/binding yet
-            pod = c.api.update(pod, actor="default-scheduler")
+            pod = clone(c.api.update(pod, actor="default-scheduler"))
     now = format_time(c.clock.now)
     pod["status"] = {
         "phase": phase,

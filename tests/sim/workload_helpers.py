@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playground.sim import Cluster
 from playground.sim.errors import NotFound
-from playground.sim.objects import controller_ref, format_time
+from playground.sim.objects import clone, controller_ref, format_time
 
 WORKLOAD_CONTROLLERS = (
     "deployment-controller",
@@ -73,9 +73,9 @@ def make_ready(c: Cluster, pod: dict, node: str = "worker-1", ready: bool = True
     if not live["spec"].get("nodeName"):
         live["spec"]["nodeName"] = node
         try:
-            live = c.api.update(live, subresource="binding", actor="default-scheduler")
+            live = clone(c.api.update(live, subresource="binding", actor="default-scheduler"))
         except NotFound:  # an API server without pods/binding
-            live = c.api.update(live, actor="default-scheduler")
+            live = clone(c.api.update(live, actor="default-scheduler"))
     now = format_time(c.clock.now)
     status = "True" if ready else "False"
     live["status"] = {
@@ -109,7 +109,7 @@ def make_ready(c: Cluster, pod: dict, node: str = "worker-1", ready: bool = True
             }
         ],
     }
-    return c.api.update(live, subresource="status", actor="test")
+    return clone(c.api.update(live, subresource="status", actor="test"))
 
 
 def ready_all(c: Cluster, owner: str | None = None) -> int:

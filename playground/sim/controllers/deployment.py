@@ -377,7 +377,8 @@ class DeploymentSync:
         if d.get("status") == status and self._stored_revision() == wanted:
             return
         body = {**d, "status": status}
-        self.d = self.cluster.api.update(body, subresource="status", actor=NAME)
+        # a working copy again: the API server's result is shared with its store
+        self.d = clone(self.cluster.api.update(body, subresource="status", actor=NAME))
         self._persist_revision(wanted)
 
     def _stored_revision(self) -> str | None:
@@ -390,13 +391,13 @@ class DeploymentSync:
         strategy keeps annotations). If this API server dropped it, write it directly."""
         if wanted is None or self._stored_revision() == wanted:
             return
-        self.d = self.cluster.api.patch(
+        self.d = clone(self.cluster.api.patch(
             "Deployment",
             self.name,
             {"metadata": {"annotations": {du.REVISION: wanted}}},
             namespace=self.d["metadata"].get("namespace"),
             actor=NAME,
-        )
+        ))
 
     def selector_matches(self, obj: dict) -> bool:
         return labelsel.matches(

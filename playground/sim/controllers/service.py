@@ -168,10 +168,10 @@ class IPAddressController(Controller):
                 "metadata": {"name": "kubernetes",
                              "finalizers": ["networking.k8s.io/service-cidr-finalizer"]},
                 "spec": {"cidrs": [nb.SERVICE_CIDR]}}, actor=self.name)
-            cidr["status"] = {"conditions": [{
+            cidr = {**cidr, "status": {"conditions": [{
                 "type": "Ready", "status": "True", "reason": "",
                 "message": "Kubernetes Service CIDR is ready",
-                "lastTransitionTime": format_time(cluster.clock.now)}]}
+                "lastTransitionTime": format_time(cluster.clock.now)}]}}
             cluster.api.update(cidr, subresource="status", actor=self.name)
         except ApiError:
             return
