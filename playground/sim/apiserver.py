@@ -45,9 +45,9 @@ from .errors import (
     invalid,
 )
 from .objects import clone, format_time
-from .shared import CHECK, shared
 from .patch import apply_patch
 from .resources import REGISTRY, ResourceType, Strategy
+from .shared import CHECK, shared
 from .validation import validate_object_meta, validate_object_meta_update
 
 if TYPE_CHECKING:
