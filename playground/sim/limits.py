@@ -19,6 +19,7 @@ import json
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from .controllers.change_cursor import count
 from .errors import ApiError, Forbidden
 from .resources import REGISTRY, ResourceType
 
@@ -126,7 +127,7 @@ def check_create(cluster: Cluster, rt: ResourceType, obj: dict) -> None:
     name = obj.get("metadata", {}).get("name") or obj.get("metadata", {}).get("generateName")
     name = name or "Unknown"
     if rt.kind == "Event":
-        if len(cluster.store.list("Event")) >= caps.max_events:
+        if count(cluster.store, "Event") >= caps.max_events:
             raise Forbidden(rt.resource, name,
                             f"this sandbox keeps at most {caps.max_events} events")
         return

@@ -25,37 +25,55 @@ from playground.sim.nodes import start_node, stop_node
 def _deployment(name: str, replicas: int, image: str = "nginx:1.25") -> dict:
     labels = {"app": name}
     return {
-        "apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name},
         "spec": {
             "replicas": replicas,
             "selector": {"matchLabels": dict(labels)},
             "template": {
                 "metadata": {"labels": dict(labels)},
-                "spec": {"containers": [{"name": "app", "image": image,
-                                         "ports": [{"containerPort": 80}]}]},
+                "spec": {
+                    "containers": [
+                        {"name": "app", "image": image, "ports": [{"containerPort": 80}]}
+                    ]
+                },
             },
         },
     }
 
 
 def _service(name: str, app: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Service", "metadata": {"name": name},
-            "spec": {"selector": {"app": app}, "ports": [{"port": 80, "targetPort": 80}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": name},
+        "spec": {"selector": {"app": app}, "ports": [{"port": 80, "targetPort": 80}]},
+    }
 
 
 def _statefulset() -> dict:
     return {
-        "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"},
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "db"},
         "spec": {
-            "serviceName": "db", "replicas": 2,
+            "serviceName": "db",
+            "replicas": 2,
             "selector": {"matchLabels": {"app": "db"}},
-            "template": {"metadata": {"labels": {"app": "db"}},
-                         "spec": {"containers": [{"name": "db", "image": "nginx:1.25"}]}},
-            "volumeClaimTemplates": [{
-                "metadata": {"name": "data"},
-                "spec": {"accessModes": ["ReadWriteOnce"],
-                         "resources": {"requests": {"storage": "1Gi"}}},
-            }],
+            "template": {
+                "metadata": {"labels": {"app": "db"}},
+                "spec": {"containers": [{"name": "db", "image": "nginx:1.25"}]},
+            },
+            "volumeClaimTemplates": [
+                {
+                    "metadata": {"name": "data"},
+                    "spec": {
+                        "accessModes": ["ReadWriteOnce"],
+                        "resources": {"requests": {"storage": "1Gi"}},
+                    },
+                }
+            ],
         },
     }
 
@@ -77,20 +95,34 @@ def run_scenario() -> Cluster:
     c.api.create(_deployment("web", 12))
     c.api.create(_service("web", "web"))
     c.advance(2)
-    c.api.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "crash"},
-                  "spec": {"containers": [{"name": "c", "image": "busybox:1.36",
-                                           "command": ["sh", "-c", "exit 3"]}]}})
-    c.api.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"},
-                  "data": {"k": "v"}})
+    c.api.create(
+        {
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"name": "crash"},
+            "spec": {
+                "containers": [
+                    {"name": "c", "image": "busybox:1.36", "command": ["sh", "-c", "exit 3"]}
+                ]
+            },
+        }
+    )
+    c.api.create(
+        {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"k": "v"}}
+    )
     c.settle()
     _set_image(c, "web", "nginx:1.26")
     c.advance(3)
     _scale(c, "web", 9)  # scaled in the middle of the rollout
     c.settle()
     c.api.create(_statefulset())
-    c.api.create({**_service("db", "db"), "metadata": {"name": "db"},
-                  "spec": {"clusterIP": "None", "selector": {"app": "db"},
-                           "ports": [{"port": 80}]}})
+    c.api.create(
+        {
+            **_service("db", "db"),
+            "metadata": {"name": "db"},
+            "spec": {"clusterIP": "None", "selector": {"app": "db"}, "ports": [{"port": 80}]},
+        }
+    )
     c.advance(20)
     # the Django store's pattern: a new Cluster over the loaded store, change log cleared
     c = Cluster(c.store)
@@ -118,13 +150,17 @@ def fingerprint(c: Cluster) -> dict[str, str]:
     store = c.store
     parts: dict[str, object] = {}
     for kind in sorted(store.objects):
-        objs = sorted(store.list(kind), key=lambda o: (o["metadata"].get("namespace", ""),
-                                                       o["metadata"]["name"]))
+        objs = sorted(
+            store.list(kind),
+            key=lambda o: (o["metadata"].get("namespace", ""), o["metadata"]["name"]),
+        )
         parts[f"objects/{kind}"] = objs
     parts["timeline"] = store.timeline
     parts["meta"] = {k: v for k, v in store.meta.items()}
-    parts["changes"] = [(ch.type, ch.kind, ch.namespace, ch.name, ch.resource_version, ch.object)
-                        for ch in store.changes]
+    parts["changes"] = [
+        (ch.type, ch.kind, ch.namespace, ch.name, ch.resource_version, ch.object)
+        for ch in store.changes
+    ]
     parts["clock"] = c.clock.now
     return {
         name: hashlib.sha256(json.dumps(value, sort_keys=True, default=repr).encode()).hexdigest()
@@ -133,39 +169,33 @@ def fingerprint(c: Cluster) -> dict[str, str]:
 
 
 GOLDEN: dict[str, str] = {
-    "changes": "7c7f85c656f51c52fb3023c3ba8fb7cdce53ead6e4bac0d12bbf78d21ee3889a",
+    "changes": "451c78fc46893b2dbf7f73c0930a9afc5a18a7d3f77af412f280515344c44620",
     "clock": "51b07d62211365c4880f624d5c0333014cf74c95ec87a3674799a06118927f34",
-    "meta": "1fba2f228981b76311414dd24cc9c881dba722addb6ccf84ed4d17af394d319d",
+    "meta": "f1acdc4df05e714e8a05d37bd05094a3724267e85bbc8a68083109d9b738c287",
     "objects/ConfigMap": "1fd3c424598bad22a5d68220a69c3c55da62cbec0749fab3c4a0f5754033b865",
-    "objects/ControllerRevision": (
-        "98f681a4e9d7de09a3707add7289fdfd3205ade77c799c534143b81c70d4a194"
-    ),
+    "objects/ControllerRevision": "dd23b775850c036882e60d9b50484be9dfbfc57771e398782b6b368516f56672",
     "objects/Deployment": "a565eb8ab35c4bf55589d8b6d417b56b6e38e881586362a756e7cc032480983d",
-    "objects/EndpointSlice": "3dc1a4903912a9a64ac71fcaf0e7125deaf854a6a500b9bdb6e6c2735b73a654",
-    "objects/Endpoints": "dfe338d92e4b6d11088e1480dbab2e3b455f2188e91144d80386b879407964cf",
-    "objects/Event": "bcfb2b49b6e62758ed27f88d97b6f4bc757f52c0bdd2765ddb32bdc819b97c7a",
+    "objects/EndpointSlice": "9906bea2410ca86753c48c67b8d6e76a2ab69f9ecfac432dd055b9ba8a886c14",
+    "objects/Endpoints": "2d88933923bf21e4cff0b6a704e57de2a4232cd6c7abf2bf9697c7e90f7cf50a",
+    "objects/Event": "16e0d6d3884c2a5275a965d1484951e666f0717e21606c271c9741093fde1451",
     "objects/IPAddress": "daaf297c5e0a52ccc8d9fef4961420ebf6dba7e93c25e70178b3d4683a624018",
-    "objects/KubeletState": "4f842d836a7dd5d0a7b6cdc15320f85feb788cf8a197c7be277dea5b979d8cd8",
-    "objects/Lease": "3e1a5ab9d8d4d56c7ac7db80340b07838a25f15dcb285b6b75ec390cb8c30bc3",
+    "objects/KubeletState": "76504a916db793dbca054e6c72cebbe949eeaa768ca9c34cdaf56e29e671ba1d",
+    "objects/Lease": "3abcfa481bf59e8f026941acb706f5ffc1593a137c35ff8321c6a84a15a74ea5",
     "objects/Namespace": "4ffbee499dd9ccd748a8ee90d21d9899e8123b950f0a483cd5f3af5a40f6f343",
-    "objects/Node": "e17abe5abd3f35c169dc39b07cd9362c6ca7cdf1e954895f11dcaa7310812672",
-    "objects/PersistentVolume": "5309482ef332a0565edd1c4de2becad54d3fdf874a34feffe2f987390c93d923",
-    "objects/PersistentVolumeClaim": (
-        "62344f9b1ee14894f9437fafdbbff1302219cacb898b587706d931ac75c3d113"
-    ),
-    "objects/Pod": "69ac3edbd8aafa946cbbc22aa44e6ce829a27ebb880f69ba9fd59ef95d69f9fb",
-    "objects/PodRuntime": "b5cac2c0cfe85cfee1b740c387dbd7a2e2d66a43d7d41e1c7ec574e005439128",
+    "objects/Node": "c211fa4d6934d4db0806b45f634bdf67db5d6698deaa4506e94945ed414721e0",
+    "objects/PersistentVolume": "f9d93191de014329ba88c3fe780456c18ebf2cc82e68cca92875590a67e406e9",
+    "objects/PersistentVolumeClaim": "71df5501847fa867beddf7aef859f5a62aefa958d4588dc865272097dbcc3a5a",
+    "objects/Pod": "01232169fddafc0a07b345d956cbaa900beefae06438383dcbd9ba6ee6a30c91",
+    "objects/PodRuntime": "82c42b5099b8a1115a3a4a3df83807bc45c0942fe222e149a67fd6a63f306bac",
     "objects/ReplicaSet": "aaaa9bc1727bdf4c12f29b8399505336767f3a05afb8146a0acf30c5e84209a1",
-    "objects/ResourceQuota": "432a6addcb2658e1f5c358affa80ecda37fb280570a2249f8f36a6eecc725edd",
-    "objects/Service": "e644729b440070cdcde743e267a90d564ef67439034853cf587401582906c6c8",
+    "objects/ResourceQuota": "773d76b2d354282c9f9180e6afd6e9133914f4c406c1654c0b8ffb83c76185ec",
+    "objects/Service": "b3307f67ec6a7eef8504137a31b012429a35c6b561fcc8e921ade8abd710142e",
     "objects/ServiceAccount": "8448f9161828b4249f9eca54bb9e80d5e78cb23fd9f97167a897c2e4df58ff4f",
     "objects/ServiceCIDR": "4938bf9bfe34d7764572150c5febe05e131d962260d773dcd82b69e0ff0c4fb4",
-    "objects/StatefulSet": "3fd9d5070fea89f8d9d4a330c72498644ca8dbffccfda9ec99cd0f07f48d0c95",
+    "objects/StatefulSet": "939ce5edc8aac73777198d49d3e9f73475d7392e46ea8e42cd839a80f7d161aa",
     "objects/StorageClass": "71b9d42ccc78f0bc6c96e39eeca07c5fc15590c8de435821e33232260acf37cc",
-    "objects/TaintEvictionState": (
-        "9c9581c3cfd1492cf7c3a221aa9b59b1d1b981601dc37b19c4eeaa96748d6a72"
-    ),
-    "timeline": "2a754b436f4c94accf1657d3ae50058d31609f2799187d1b35d52760babd58af",
+    "objects/TaintEvictionState": "33e1b596880821acd85ec06d5c044d56e2dd2f07282721dcafa751e8c51a7e71",
+    "timeline": "f5a164ec64cb913f9312c3e96e5f6be1fa010b4a800dc283a792060ec4ab8b97",
 }
 
 

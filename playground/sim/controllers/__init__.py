@@ -31,6 +31,7 @@ MODULES = (
     "endpointslicemirroring",
     "service",
     "scheduledfaults",
+    "eventttl",
 )
 
 
