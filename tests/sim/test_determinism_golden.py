@@ -173,7 +173,9 @@ GOLDEN: dict[str, str] = {
     "clock": "51b07d62211365c4880f624d5c0333014cf74c95ec87a3674799a06118927f34",
     "meta": "f1acdc4df05e714e8a05d37bd05094a3724267e85bbc8a68083109d9b738c287",
     "objects/ConfigMap": "1fd3c424598bad22a5d68220a69c3c55da62cbec0749fab3c4a0f5754033b865",
-    "objects/ControllerRevision": "dd23b775850c036882e60d9b50484be9dfbfc57771e398782b6b368516f56672",
+    "objects/ControllerRevision": (
+        "dd23b775850c036882e60d9b50484be9dfbfc57771e398782b6b368516f56672"
+    ),
     "objects/Deployment": "a565eb8ab35c4bf55589d8b6d417b56b6e38e881586362a756e7cc032480983d",
     "objects/EndpointSlice": "9906bea2410ca86753c48c67b8d6e76a2ab69f9ecfac432dd055b9ba8a886c14",
     "objects/Endpoints": "2d88933923bf21e4cff0b6a704e57de2a4232cd6c7abf2bf9697c7e90f7cf50a",
@@ -184,7 +186,9 @@ GOLDEN: dict[str, str] = {
     "objects/Namespace": "4ffbee499dd9ccd748a8ee90d21d9899e8123b950f0a483cd5f3af5a40f6f343",
     "objects/Node": "c211fa4d6934d4db0806b45f634bdf67db5d6698deaa4506e94945ed414721e0",
     "objects/PersistentVolume": "f9d93191de014329ba88c3fe780456c18ebf2cc82e68cca92875590a67e406e9",
-    "objects/PersistentVolumeClaim": "71df5501847fa867beddf7aef859f5a62aefa958d4588dc865272097dbcc3a5a",
+    "objects/PersistentVolumeClaim": (
+        "71df5501847fa867beddf7aef859f5a62aefa958d4588dc865272097dbcc3a5a"
+    ),
     "objects/Pod": "01232169fddafc0a07b345d956cbaa900beefae06438383dcbd9ba6ee6a30c91",
     "objects/PodRuntime": "82c42b5099b8a1115a3a4a3df83807bc45c0942fe222e149a67fd6a63f306bac",
     "objects/ReplicaSet": "aaaa9bc1727bdf4c12f29b8399505336767f3a05afb8146a0acf30c5e84209a1",
@@ -194,7 +198,9 @@ GOLDEN: dict[str, str] = {
     "objects/ServiceCIDR": "4938bf9bfe34d7764572150c5febe05e131d962260d773dcd82b69e0ff0c4fb4",
     "objects/StatefulSet": "939ce5edc8aac73777198d49d3e9f73475d7392e46ea8e42cd839a80f7d161aa",
     "objects/StorageClass": "71b9d42ccc78f0bc6c96e39eeca07c5fc15590c8de435821e33232260acf37cc",
-    "objects/TaintEvictionState": "33e1b596880821acd85ec06d5c044d56e2dd2f07282721dcafa751e8c51a7e71",
+    "objects/TaintEvictionState": (
+        "33e1b596880821acd85ec06d5c044d56e2dd2f07282721dcafa751e8c51a7e71"
+    ),
     "timeline": "f5a164ec64cb913f9312c3e96e5f6be1fa010b4a800dc283a792060ec4ab8b97",
 }
 
