@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import limits
 from .errors import ApiError
 from .objects import format_micro_time, format_time
 
@@ -59,6 +60,8 @@ def record_event(
             updated = {**existing, "count": int(existing.get("count", 1)) + 1,
                        "lastTimestamp": format_time(now)}
             return _remember(cluster, cluster.api.update(updated, actor=component))
+        if limits.events_full(cluster):  # the API server would refuse it: dropped, as by
+            return None  # the real recorder, without building what it would refuse
         event = {
             "apiVersion": "v1",
             "kind": "Event",

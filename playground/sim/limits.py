@@ -119,6 +119,10 @@ def object_count(cluster: Cluster) -> int:
     return sum(len(cluster.store.list(rt.kind)) for rt in REGISTRY.served() if _counted(rt))
 
 
+def events_full(cluster: Cluster) -> bool:
+    return count(cluster.store, "Event") >= get(cluster).max_events
+
+
 def check_create(cluster: Cluster, rt: ResourceType, obj: dict) -> None:
     """Refuse a create that would pass one of the sandbox's caps (403 Forbidden)."""
     if rt.internal:
@@ -127,7 +131,7 @@ def check_create(cluster: Cluster, rt: ResourceType, obj: dict) -> None:
     name = obj.get("metadata", {}).get("name") or obj.get("metadata", {}).get("generateName")
     name = name or "Unknown"
     if rt.kind == "Event":
-        if count(cluster.store, "Event") >= caps.max_events:
+        if events_full(cluster):
             raise Forbidden(rt.resource, name,
                             f"this sandbox keeps at most {caps.max_events} events")
         return
