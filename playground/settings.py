@@ -30,10 +30,11 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-# A fixed key is handy on a laptop and fatal in production: refuse it there.
+# A fixed key is handy on a laptop and fatal in production: refuse it there, and the
+# placeholder of envs/django.env.example ("change-me-...") too.
 DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or (DEV_SECRET_KEY if DEBUG else "")
-if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
+if not DEBUG and (SECRET_KEY in ("", DEV_SECRET_KEY) or SECRET_KEY.startswith("change-me")):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a secret value when DEBUG=0 "
         "(for local development set DEBUG=1; `make run` does)."
