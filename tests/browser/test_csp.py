@@ -209,7 +209,7 @@ def test_instructor_learner_and_admin_pages_work_without_a_violation(
     assert services.exercise_test(exercise=exercise).solution_passes
     services.exercise_set_status(exercise=exercise, status="published")
     classroom = services.classroom_create(owner=ivy, name="k8s 101")
-    services.assignment_create(classroom=classroom, exercise=exercise)
+    assignment = services.assignment_create(classroom=classroom, exercise=exercise)
 
     teacher = CspProbe(browser.new_context(viewport={"width": 1366, "height": 768}).new_page())
     log_in(teacher, live_url, "ivy")
@@ -250,3 +250,11 @@ def test_instructor_learner_and_admin_pages_work_without_a_violation(
     learner.page.wait_for_load_state("networkidle")
     expect(learner.page.locator("#hints-0 li")).to_have_count(1)
     learner.assert_clean("exercise attempt")
+
+    # the instructor watches the learner's cluster, read-only, live
+    lea = User.objects.get(username="lea")
+    teacher.goto(live_url + f"/classes/{classroom.pk}/learners/{lea.pk}/{assignment.pk}/")
+    wait_for_socket(teacher.page)
+    expect(teacher.page.locator("#console-history")).to_contain_text("kubectl get nodes")
+    expect(teacher.page.locator("#node-cp-1 .pod", has_text="etcd-cp-1")).to_be_attached()
+    teacher.assert_clean("learner's sandbox, read-only")
