@@ -10,6 +10,7 @@ import secrets
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import Client
 
 from tests.support.commands import python
 from tests.support.servers import database_url_for_tests
@@ -122,3 +123,14 @@ def test_cookies_are_secure_httponly_and_same_site_lax(production):
     # the CSRF cookie too is out of scripts' reach: htmx sends the token from the page
     assert csrf == {"secure": True, "httponly": True, "samesite": "Lax"}
     assert session == {"secure": True, "httponly": True, "samesite": "Lax"}
+
+
+def test_the_csrf_failure_page_is_ours_and_has_no_inline_style():
+    # Django's own page has an inline <style> the policy would refuse
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Form expired" in body
+    assert "<style" not in body and "style=" not in body
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
