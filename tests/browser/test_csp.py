@@ -139,7 +139,7 @@ def test_the_browser_enforces_the_policy_and_the_probe_sees_it(probe: CspProbe, 
     assert "script-src-elem" in directives and "script-src blocked eval" in directives
 
 
-def test_anonymous_pages_work_without_a_violation(probe: CspProbe, live_url, celery_worker):
+def test_anonymous_pages_work_without_a_violation(probe: CspProbe, live_url):
     load_lessons()
     page = probe.page
     probe.goto(live_url + "/")
@@ -196,9 +196,7 @@ def test_anonymous_pages_work_without_a_violation(probe: CspProbe, live_url, cel
     probe.assert_clean("404 page")
 
 
-def test_instructor_learner_and_admin_pages_work_without_a_violation(
-    browser: Browser, live_url, celery_worker
-):
+def test_instructor_learner_and_admin_pages_work_without_a_violation(browser: Browser, live_url):
     ivy = User.objects.create_user("ivy", password=PASSWORD, is_staff=True, is_superuser=True)
     ivy.groups.add(Group.objects.get_or_create(name="instructor")[0])
     User.objects.create_user("lea", password=PASSWORD)
