@@ -29,3 +29,20 @@
     show(RETRIED_CODES.indexOf(code) >= 0 ? "reconnecting" : "closed");
   });
 })();
+
+// Behaviour that used to sit in HTML attributes, which the Content-Security-Policy
+// forbids (no inline handlers, no eval): kept here, out of the markup.
+(function () {
+  "use strict";
+  // <form data-confirm="Question?"> asks before it submits (was onsubmit="return confirm(...)").
+  document.addEventListener("submit", function (event) {
+    var question = event.target.dataset ? event.target.dataset.confirm : null;
+    if (question && !window.confirm(question)) event.preventDefault();
+  });
+  // A hint button with data-hints-shown-in="#list" sends how many hints that list already
+  // shows (was an hx-vals "js:" expression, which htmx evaluates with eval).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var list = event.detail.elt.dataset ? event.detail.elt.dataset.hintsShownIn : null;
+    if (list) event.detail.parameters.shown = document.querySelectorAll(list + " li").length;
+  });
+})();

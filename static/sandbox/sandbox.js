@@ -153,6 +153,31 @@
 
   // ---- editor --------------------------------------------------------------------
   var editor = null;
+
+  // Typing over a selection of several lines is left to the browser's own editing,
+  // which merges the lines with style="" attributes that the Content-Security-Policy
+  // refuses (harmless, but reported). Do that insertion in CodeMirror instead, through
+  // its input handlers (bracket closing, ...) as if CodeMirror had read it from the DOM.
+  function typeOverLines(CM) {
+    return CM.EditorView.domEventHandlers({
+      beforeinput: function (ev, view) {
+        var sel = view.state.selection.main, doc = view.state.doc;
+        if (ev.inputType !== "insertText" || !ev.data || view.state.readOnly) return false;
+        if (doc.lineAt(sel.from).number === doc.lineAt(sel.to).number) return false;
+        ev.preventDefault();
+        var text = ev.data;
+        function insert() {
+          return view.state.update(view.state.replaceSelection(text),
+            { userEvent: "input.type", scrollIntoView: true });
+        }
+        var handlers = view.state.facet(CM.EditorView.inputHandler);
+        if (!handlers.some(function (h) { return h(view, sel.from, sel.to, text, insert); })) {
+          view.dispatch(insert());
+        }
+        return true;
+      },
+    });
+  }
   function startEditor() {
     var box = document.getElementById("editor");
     var source = document.getElementById("editor-text");
@@ -163,7 +188,7 @@
       parent: box,
       extensions: [
         CM.basicSetup, CM.yaml(), CM.lintGutter(), CM.keymap.of([CM.indentWithTab]),
-        CM.EditorState.readOnly.of(readonly),
+        CM.EditorState.readOnly.of(readonly), typeOverLines(CM),
         CM.EditorView.updateListener.of(function (u) {
           if (u.docChanged) sessionStorage.setItem("editor-" + root.dataset.sandbox, u.state.doc.toString());
         }),

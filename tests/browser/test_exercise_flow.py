@@ -62,7 +62,7 @@ def log_in(page: Page, live_url: str, username: str) -> None:
 
 
 def wait_for_socket(page: Page) -> None:
-    page.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
+    page.wait_for_function("() => document.body.dataset.ws === 'open'", timeout=15_000)
 
 
 def test_instructor_writes_assigns_and_watches_a_learner_finish(

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def wait_connected(page: Page) -> None:
-    page.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
+    page.wait_for_function("() => document.body.dataset.ws === 'open'", timeout=15_000)
     page.wait_for_selector("#terminal[data-ready='1']")
 
 
@@ -24,7 +24,7 @@ def press_every_button(page: Page) -> None:
     for i in range(buttons.count()):
         buttons.nth(i).scroll_into_view_if_needed()
         buttons.nth(i).click()
-        page.wait_for_function("document.getElementById('lesson').dataset.busy === '0'")
+        page.wait_for_function("() => document.getElementById('lesson').dataset.busy === '0'")
 
 
 def test_services_lesson_completes_from_pushes(page: Page, live_url: str, celery_worker):

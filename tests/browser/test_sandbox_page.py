@@ -17,7 +17,7 @@ def open_sandbox(page: Page, live_url: str) -> None:
     page.goto(live_url + "/")
     page.locator("#open-sandbox").click()
     expect(page.locator("#cluster-map")).to_be_visible()
-    page.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
+    page.wait_for_function("() => document.body.dataset.ws === 'open'", timeout=15_000)
     page.wait_for_selector("#terminal[data-ready='1']")
 
 

@@ -13,7 +13,7 @@ PASSWORD = "kube-learner-2468"
 
 
 def wait_for_live_connection(page: Page) -> None:
-    page.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
+    page.wait_for_function("() => document.body.dataset.ws === 'open'", timeout=15_000)
     status = page.locator("#ws-status")
     expect(status).to_have_attribute("data-state", "open")
     expect(status).to_have_text("connected")
