@@ -13,7 +13,7 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from k8sapi import access, discovery, rest, schemas, streams, watch
+from k8sapi import access, discovery, hygiene, rest, schemas, streams, watch
 from k8sapi.errors import NoResource, Unauthorized
 from playground.sim.errors import ApiError, BadRequest, InternalError
 
@@ -28,6 +28,8 @@ def status_response(err: ApiError) -> HttpResponse:
     # an API error is an answer, not a server problem; and the URL carries the secret, which
     # Django's "Not Found: <path>" warnings would copy into the logs
     response._has_been_logged = True
+    if getattr(err, "allow", None) is not None:  # a 405 names the methods that work
+        response.headers["Allow"] = ", ".join(err.allow)
     return response
 
 
@@ -80,6 +82,9 @@ async def door(request: HttpRequest, rest_path: str = "") -> HttpResponse:
 
 async def _route(request: HttpRequest, sandbox_id: int, path: str, prefix: str) -> HttpResponse:
     parts = path.split("/") if path else []
+    resource_path = len(parts) >= {"api": 3, "apis": 4}.get(parts[0] if parts else "", 99)
+    if parts[:1] not in (["healthz"], ["livez"], ["readyz"]) and not resource_path:
+        hygiene.check_method(request.method, ("GET",))  # discovery, version, openapi
     if not parts:
         return json_response({"paths": ["/api", "/api/v1", "/apis", "/openapi/v3", "/version"]})
     if parts == ["version"]:
@@ -151,11 +156,13 @@ async def _resource(
     sub = parts[2] if len(parts) == 3 else None
     if sub is not None and sub not in rt.subresources and sub not in ("log", "exec", "attach"):
         raise NoResource()
+    hygiene.check_method(request.method, hygiene.allowed_methods(rt, namespace, name, sub))
     query = dict(parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True))
     body = None
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         body = rest.parse_body(
-            request.body, request.content_type or request.headers.get("Content-Type", "")
+            hygiene.read_body(request),
+            request.content_type or request.headers.get("Content-Type", ""),
         )
     call = rest.Call(
         rt=rt,
@@ -223,7 +230,8 @@ def _access_review(request: HttpRequest, plural: str) -> HttpResponse:
     """`kubectl auth can-i [--list]`: the learner is cluster-admin of their own sandbox."""
     if request.method != "POST":
         raise NoResource()
-    review = rest.parse_body(request.body, request.headers.get("Content-Type", "")) or {}
+    raw = hygiene.read_body(request)
+    review = rest.parse_body(raw, request.headers.get("Content-Type", "")) or {}
     review = dict(review)
     review.setdefault("apiVersion", "authorization.k8s.io/v1")
     review.setdefault("metadata", {})

@@ -11,6 +11,10 @@ from __future__ import annotations
 import re
 
 import yaml
+from yaml.composer import Composer
+from yaml.resolver import Resolver
+
+from playground.sim.limits import DEFAULTS
 
 INVALID = re.compile(r'^The (\w+) "([^"]+)" is invalid: ?(.*)$')
 FIELD = re.compile(r"^(?:\* )?([A-Za-z0-9_.\[\]/-]+): (.*)$")
@@ -18,10 +22,68 @@ NOT_FOUND_KIND = re.compile(r'for name: "([^"]*)".*no matches for kind "([^"]+)"
 SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
 
 
+class _TooDeep(Exception):
+    """Nested past DIAGNOSED_DEPTH: the apply's safe loader refuses it in its own words."""
+
+
+# Deeper than any cap a sandbox may set (Limits.max_yaml_depth, 64 by default), and shallow
+# enough that composing stays far from Python's recursion limit.
+DIAGNOSED_DEPTH = 256
+
+try:  # libyaml's scanner and parser: PyYAML's pure-Python scanner takes seconds on `[[[[`
+    from yaml.cyaml import CParser as _EventParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _EventParser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream):
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
+
+
+class _NodeLoader(Composer, _EventParser, Resolver):  # type: ignore[misc, valid-type]
+    """Nodes with their lines, composed in Python over libyaml's events, depth-capped."""
+
+    def __init__(self, stream: str):
+        _EventParser.__init__(self, stream)
+        Composer.__init__(self)
+        Resolver.__init__(self)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        if self.depth >= DIAGNOSED_DEPTH:
+            raise _TooDeep
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _compose_all(manifest: str) -> list[yaml.Node]:
+    loader = _NodeLoader(manifest)
+    try:
+        docs = []
+        while loader.check_node():
+            docs.append(loader.get_node())
+        return [d for d in docs if d is not None]
+    finally:
+        loader.dispose()
+
+
 def apply_diagnostics(manifest: str, output: str | None) -> list[dict]:
     """Problems with a line each: the YAML's own (output None) or the apply's."""
+    if len(manifest) > DEFAULTS.max_manifest_bytes:
+        # the apply refuses it in microseconds with its own message; composing megabytes
+        # first would cost a second of CPU per request
+        return []
     try:
-        docs = [d for d in yaml.compose_all(manifest) if d is not None]
+        docs = _compose_all(manifest)
+    except (_TooDeep, RecursionError):  # `[[[[...` thousands deep: the apply says so
+        return []
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1

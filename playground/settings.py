@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # 413 / 415 / admin 405 before a view or the CSRF check reads the body
+    "playground.request_hygiene.RequestHygieneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -222,6 +224,12 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Request bodies (playground/request_hygiene.py answers 413 above the cap). 3 MiB is the
+# kube-apiserver's own --max-request-body-bytes, so the REST door refuses exactly where a
+# real cluster does; it also holds the biggest manifest the sandbox accepts (Limits.
+# max_manifest_bytes, 512 KiB) even form-encoded, where every byte may become three.
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", "3145728"))
 
 LOGGING = {
     "version": 1,

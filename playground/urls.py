@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from exercises.urls import class_patterns, exercise_patterns
 from playground import views, views_sandbox
@@ -8,7 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language changes the language only on POST and redirects anything else
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("exercises/", include(exercise_patterns)),
     path("classes/", include(class_patterns)),

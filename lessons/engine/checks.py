@@ -26,6 +26,8 @@ import re
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from playground.sim import labels
+from playground.sim.errors import ApiError
 from playground.sim.resources import REGISTRY
 
 from . import checks_net, checks_pods
@@ -91,9 +93,28 @@ def validate(spec: Any, at: str = "check") -> None:
     _validate_params(kind, params, f"{at}.{kind}")
 
 
+# parameters that hold text (names, selectors, URLs, patterns); `count` and `fields` are
+# checked below, `addresses` is a list
+TEXT_PARAMS = ("kind", "name", "namespace", "selector", "deployment", "statefulset",
+               "replicaset", "service", "expect", "pod", "target", "url", "app", "from",
+               "reason", "name_prefix", "message_contains", "regex", "example")
+
+
 def _validate_params(kind: str, params: dict, at: str) -> None:
+    for name in TEXT_PARAMS:
+        if name in params and not isinstance(params[name], str):
+            raise CheckSpecError(f"{at}.{name}: expected a string, not "
+                                 f"{type(params[name]).__name__} {params[name]!r:.40}")
     if "kind" in params and REGISTRY.resolve(str(params["kind"])) is None:
         raise CheckSpecError(f"{at}.kind: unknown kind {params['kind']!r}")
+    if "selector" in params:
+        try:
+            labels.parse(params["selector"])
+        except ApiError as exc:  # the selector parser's own message (kubectl -l words)
+            raise CheckSpecError(f"{at}.selector: {exc.message}") from None
+    addresses = params.get("addresses", [])
+    if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
+        raise CheckSpecError(f"{at}.addresses: expected a list of IP addresses")
     if "count" in params and (not isinstance(params["count"], int) or params["count"] < 0):
         raise CheckSpecError(f"{at}.count: expected a whole number >= 0")
     if kind == "matches":
