@@ -28,7 +28,7 @@ CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n"
 
 # The sandbox doors, in an order where the owner's own writes do not close later doors.
 SANDBOX_ROWS = [
-    #                                  alice carol staff root bob dave anon vera
+    # cells: alice carol staff root bob dave anon vera
     ("sandbox_page", GET, "200 200 200 200 404 404 404 {v}"),
     ("sandbox_object", GET, "200 200 200 200 404 404 404 {v}", None, "kind=Node&name=worker-1"),
     ("k8sapi_kubeconfig", GET, "200 403 403 403 404 404 404 {v}"),
@@ -66,7 +66,7 @@ VERA_SANDBOX = matrix.table(
 
 EXERCISE_DOORS = matrix.table(
     [
-        #                                  alice carol staff root bob dave anon vera
+        # cells: alice carol staff root bob dave anon vera
         ("exercise_detail", GET, "404 200 200 200 404 404 login login"),
         ("exercise_edit", GET, "404 200 200 200 404 404 login login"),
         ("exercise_export", GET, "404 200 200 200 404 404 login login"),
@@ -93,7 +93,7 @@ EXERCISE_DOORS = matrix.table(
 
 CLASS_DOORS = matrix.table(
     [
-        #                                  alice carol staff root bob dave anon vera
+        # cells: alice carol staff root bob dave anon vera
         ("class_dashboard", GET, "404 200 200 200 404 404 login login"),
         ("class_results", GET, "404 200 200 200 404 404 login login"),
         ("class_assign", POST, "404 302 302 302 404 404 login login", {"item": "nothing"}),
@@ -110,7 +110,7 @@ LEARNER_DOORS = matrix.table(
 # A lesson's URL names no progress: each persona reaches only their own (alice started it).
 LESSON_DOORS = matrix.table(
     [
-        #                                  alice carol staff root bob dave anon vera
+        # cells: alice carol staff root bob dave anon vera
         ("lesson_page", GET, "200 200 200 200 200 200 200 200"),
         ("lesson_go", POST, "200 404 404 404 404 404 404 404", {"step": "1"}),
         ("lesson_check", POST, "200 404 404 404 404 404 404 404"),
@@ -231,3 +231,16 @@ def test_a_read_only_page_is_read_only(world):
         assert f'data-readonly="{readonly}"' in page, who
         assert ('id="editor-apply"' in page) == (readonly == "0"), who
         assert ('id="kubeconfig-download"' in page) == (readonly == "0"), who
+
+
+def test_no_list_or_home_page_carries_a_credential(world):
+    """The pages every persona lands on never carry vera's token or a session key."""
+    from k8sapi import access
+
+    secrets = [*world.secrets(), access.secret_of(world.sandbox)]
+    for who, client in world.clients.items():
+        for url in ("/", "/sandboxes/", "/lessons/", "/classes/", "/exercises/"):
+            response = client.get(url)
+            assert response.status_code in (200, 302, 404), (who, url)
+            text = response.content.decode()
+            assert [s[:6] for s in secrets if s in text] == [], (who, url)
