@@ -180,3 +180,15 @@ def test_exec_opens_only_with_the_sandboxes_own_secret(asgi_server):
     assert _exec(asgi_server, "x" * 32, proxy, world.clients["alice"]) == "no"  # no cookie-auth
     access.revoke(world.sandbox)
     assert _exec(asgi_server, alice_secret, proxy) == "no"
+
+
+def test_another_sites_page_cannot_open_the_owners_socket(asgi_server):
+    """Cross-site websocket hijacking: a page elsewhere that the owner visits sends her
+    cookie along, but not our Origin; the handshake is refused before any access check."""
+    world = build_world()
+    path = f"{asgi_server.ws_url}/ws/sandbox/{world.sandbox.pk}/"
+    cookie = cookie_header(world.clients["alice"])
+    for origin in ("http://evil.example", None):
+        with pytest.raises(InvalidStatus):
+            connect(path, origin=origin, additional_headers=cookie, open_timeout=10)
+    assert answer(asgi_server, f"ws/sandbox/{world.sandbox.pk}/", world.clients["alice"]) == "ok"
