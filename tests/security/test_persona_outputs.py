@@ -8,11 +8,19 @@ is public: everyone sees whether each component answers, only staff see which wo
 
 from __future__ import annotations
 
+import contextlib
 import io
+import secrets
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from websockets.exceptions import InvalidHandshake, InvalidStatus
+from websockets.sync.client import connect
 
 from k8sapi import access
 from playground import sandboxes
@@ -78,3 +86,40 @@ def test_healthz_shows_worker_names_to_staff_only(celery_worker):
         else:
             assert "workers" not in celery, who
             assert celery_worker.hostname not in response.content.decode(), who
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_the_web_servers_log_never_holds_an_api_secret(asgi_server):
+    """Every kubectl request names its sandbox's secret in the URL path; daphne's access log
+    (on by default) keeps the line, with the secret redacted."""
+    sandbox = sandboxes.sandbox_create(name="lab", visitor="v" * 32, seed=7)
+    secret = access.secret_of(sandbox)
+    for path in ("version", "api/v1/namespaces/default/pods", "api/v1/namespaces/x/pods/nope"):
+        try:
+            urllib.request.urlopen(f"{asgi_server.url}/k8s/{secret}/{path}", timeout=10).read()
+        except urllib.error.HTTPError as answer:
+            assert answer.code == 404  # the missing pod: Django's warnings skip it too
+    exec_path = f"/k8s/{secret}/api/v1/namespaces/kube-system/pods/etcd-cp-1/exec?command=ls"
+    with (
+        contextlib.suppress(InvalidStatus, InvalidHandshake, OSError),
+        connect(asgi_server.ws_url + exec_path, subprotocols=["v5.channel.k8s.io"]),
+    ):
+        pass  # kubectl exec's socket: its path is logged too
+    tail = f"version-{secrets.token_hex(4)}"  # a last line: the log is written and flushed
+    with contextlib.suppress(urllib.error.HTTPError):
+        urllib.request.urlopen(f"{asgi_server.url}/k8s/{secret}/{tail}", timeout=10)
+    log = _wait_for_line(Path(asgi_server.log.name), f"/k8s/<secret>/{tail}")
+    assert "/k8s/<secret>/api/v1/namespaces/default/pods" in log
+    assert "WSCONNECTING /k8s/<secret>/api/v1/namespaces/kube-system/pods/etcd-cp-1/exec" in log
+    assert secret not in log
+
+
+def _wait_for_line(path: Path, text: str) -> str:
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        log = path.read_text(errors="replace")
+        if text in log:
+            return log
+        time.sleep(0.1)
+    raise AssertionError(f"{text} never reached the log:\n{log[-2000:]}")
