@@ -238,6 +238,7 @@ def test_no_list_or_home_page_carries_a_credential(world):
     from k8sapi import access
 
     secrets = [*world.secrets(), access.secret_of(world.sandbox)]
+    assert len(secrets) == 1 + 7 + 1  # vera's token, 7 sessions (anon has none), the API's
     for who, client in world.clients.items():
         for url in ("/", "/sandboxes/", "/lessons/", "/classes/", "/exercises/"):
             response = client.get(url)

@@ -47,8 +47,7 @@ def _run(*args: str) -> str:
 
 def _credentials(world) -> list[str]:
     api = [access.secret_of(s) for s in (world.sandbox, world.visitor_sandbox)]
-    sessions = [c.session.session_key for c in world.clients.values() if c.session.session_key]
-    return [world.visitor_sandbox.visitor, *api, *sessions, settings.SECRET_KEY]
+    return [*world.secrets(), *api, settings.SECRET_KEY]
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
@@ -65,8 +66,9 @@ class World:
     def secrets(self) -> list[str]:
         """What must never show in another persona's page: vera's session token and the
         session keys of every signed-in persona."""
-        keys = [c.session.session_key for c in self.clients.values() if c.session.session_key]
-        return [self.visitor_sandbox.visitor, *keys]
+        # from the cookie: Client.session would give anon a session of its own
+        cookies = [c.cookies.get(settings.SESSION_COOKIE_NAME) for c in self.clients.values()]
+        return [self.visitor_sandbox.visitor, *(c.value for c in cookies if c and c.value)]
 
 
 def client_for(user: User | None) -> Client:
