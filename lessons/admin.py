@@ -28,7 +28,9 @@ class LessonAdmin(admin.ModelAdmin):
 class LessonProgressAdmin(admin.ModelAdmin):
     list_display = ["lesson", "user", "visitor_short", "current_step", "completed", "completed_at"]
     list_filter = ["lesson"]
-    readonly_fields = ["lesson", "user", "visitor", "sandbox", "history", "started_at"]
+    # the visitor token is an anonymous learner's credential: its first characters only
+    readonly_fields = ["lesson", "user", "visitor_short", "sandbox", "history", "started_at"]
+    exclude = ["visitor"]
 
     @admin.display(description="visitor")
     def visitor_short(self, obj) -> str:

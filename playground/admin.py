@@ -47,7 +47,11 @@ class SandboxAdmin(admin.ModelAdmin):
     ]
     list_filter = ["paused"]
     search_fields = ["name", "owner__username"]
+    # The visitor token is an anonymous visitor's credential (it is in their session):
+    # staff see its first characters, like the list does, never all of it.
+    exclude = ["visitor"]
     readonly_fields = [
+        "visitor_short",
         "meta",
         "resource_version",
         "reconciling_until",

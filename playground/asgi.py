@@ -13,8 +13,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from k8sapi.accesslog import redact_daphne_access_log  # noqa: E402
 from k8sapi.routing import with_k8s  # noqa: E402
 from playground.routing import websocket_urlpatterns  # noqa: E402
+
+# The REST door's URLs carry API secrets: daphne's access log shows them redacted.
+redact_daphne_access_log()
 
 application = ProtocolTypeRouter(
     {

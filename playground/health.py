@@ -48,7 +48,7 @@ def celery_workers() -> dict:
     workers = sorted(name for reply in replies for name in reply)
     if not workers:
         raise RuntimeError("no Celery worker answered a ping")
-    return {"workers": workers}
+    return {"worker_count": len(workers), "workers": workers}
 
 
 def run_checks() -> dict:
@@ -59,3 +59,20 @@ def run_checks() -> dict:
         # Without the broker a ping would only hang in connection retries.
         checks["celery"] = {"ok": False, "error": "broker (Redis) unreachable", "ms": 0.0}
     return checks
+
+
+def public(checks: dict) -> dict:
+    """What anyone may see: the workers' host names name our machines, so only staff get
+    them; everyone else gets how many answered."""
+    return {
+        name: {k: v for k, v in check.items() if k != "workers"} for name, check in checks.items()
+    }
+
+
+def sees_details(request) -> bool:
+    """Staff see the details; never raises (a probe must get its 503, not a 500, while the
+    database that holds sessions is down)."""
+    try:
+        return bool(request.user.is_staff)
+    except Exception:  # noqa: BLE001 - no user to be had is "not staff"
+        return False
