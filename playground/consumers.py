@@ -40,7 +40,9 @@ class SiteConsumer(AsyncWebsocketConsumer):
 class SandboxConsumer(AsyncWebsocketConsumer):
     """One open sandbox page. Only its owner (and staff and the instructors of the owner's
     classes, read-only) may connect; it gets the full current state first, then the
-    fragments each committed change touches. A reconnect starts over with the full state, so nothing is missed."""
+    fragments each committed change touches. A reconnect (after a network blip or a Redis
+    restart, which also forgets the group membership) starts over with the full state,
+    so the page resynchronises without a reload and nothing is missed."""
 
     async def connect(self) -> None:
         self.sandbox_id = self.scope["url_route"]["kwargs"]["sandbox_id"]
@@ -58,6 +60,9 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=html)
         self.seen_at = 0.0
         await self.note_seen()
+        if not self.readonly:
+            # after a Redis restart the queued timers are gone: queue the pending one again
+            await requeue_timer(self.sandbox_id)
 
     async def note_seen(self) -> None:
         """An open page is not idle: refresh last_seen now and then, so the sandbox keeps
@@ -126,6 +131,13 @@ def mark_seen(sandbox_id: int) -> None:
 
     Sandbox.objects.filter(pk=sandbox_id).update(last_seen_at=timezone.now())
     sandbox_heal_timer(sandbox_id=sandbox_id)
+
+
+@database_sync_to_async
+def requeue_timer(sandbox_id: int) -> None:
+    from playground.sandboxes import sandbox_requeue_timer
+
+    sandbox_requeue_timer(sandbox_id=sandbox_id)
 
 
 @database_sync_to_async

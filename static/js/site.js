@@ -6,6 +6,15 @@
   // Close codes after which htmx-ext-ws tries again on its own.
   var RETRIED_CODES = [1006, 1011, 1012, 1013];
   var wasOpen = false;
+  // The extension's own back-off ("full-jitter") grows to 64 s between tries: after a
+  // Redis restart a page would sit stale for up to a minute. Keep the jitter (pages do
+  // not all come back at once) but try again within 5 s. On each reconnect the server
+  // sends the whole current state first, so the page resynchronises without a reload.
+  if (window.htmx) {
+    htmx.config.wsReconnectDelay = function (retryCount) {
+      return Math.min(5000, 1000 * Math.pow(2, retryCount)) * Math.random();
+    };
+  }
 
   function show(state) {
     var badge = document.getElementById("ws-status");
