@@ -140,7 +140,7 @@ def wait_until(check, timeout: float, what: str) -> None:
         time.sleep(0.2)
 
 
-def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack):
+def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack, record_property):
     redis, web, worker = stack
     page.goto(web.url + "/")
     page.locator("#open-sandbox").click()
@@ -170,7 +170,9 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
     # the last writes while Redis is down: they land in the database; their push and
     # their timers cannot go out, and the page cannot know
     gone = sorted(page_pods(page))[0]
+    started = time.monotonic()
     out = learner.console(f"kubectl delete pod {gone}")
+    write_seconds = time.monotonic() - started
     assert out["output"] == f'pod "{gone}" deleted\n'
     out = learner.console("kubectl scale deployment web --replicas=5")
     assert out["output"] == "deployment.apps/web scaled\n"
@@ -183,7 +185,9 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
 
     # From here on nobody writes: only the worker's timers can move the cluster on.
     redis.start()  # the same port, empty: no queued timer, no group membership
+    started = time.monotonic()
     page.wait_for_function("document.body.dataset.ws === 'open'", timeout=30_000)
+    reconnect_seconds = time.monotonic() - started
     expect(page.locator("#ws-status")).to_have_attribute("data-state", "open")
     # the page resynchronised: exactly the pods the database holds, not the deleted one
     wait_until(lambda: page_pods(page) == set(stored_pods(sandbox_id)), 20, "the page to resync")
@@ -195,3 +199,8 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
     assert page_pods(page) == set(pods)
     rv = str(Sandbox.objects.get(pk=sandbox_id).resource_version)
     expect(page.locator("#sandbox-clock")).to_have_attribute("data-rv", rv)
+    record_property(
+        "timing",
+        f"redis_down_console_write: {write_seconds * 1000:.0f} ms; "
+        f"page_reconnect_after_redis_restart: {reconnect_seconds:.1f} s",
+    )
