@@ -37,4 +37,14 @@
     document.body.dataset.ws = "closed";
     show(RETRIED_CODES.indexOf(code) >= 0 ? "reconnecting" : "closed");
   });
+
+  // The "briefly unavailable" page (templates/503.html) of a GET tries again by itself
+  // after the server's Retry-After, so the learner is back as soon as the database is.
+  document.addEventListener("DOMContentLoaded", function () {
+    var unavailable = document.getElementById("unavailable");
+    var seconds = unavailable ? Number(unavailable.dataset.retryAfter) : 0;
+    if (seconds > 0) {
+      setTimeout(function () { window.location.reload(); }, seconds * 1000);
+    }
+  });
 })();

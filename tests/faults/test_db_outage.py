@@ -23,11 +23,13 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
+from playwright.sync_api import Page, expect
 
 from k8sapi import access
 from playground import sandboxes
 from playground import urls as site_urls
 from playground.models import ObjectRow, Sandbox
+from tests.browser.conftest import browser_type_launch_args  # noqa: F401 - Debian's Chromium
 from tests.faults.db_proxy import DatabaseProxy
 from tests.support.servers import AsgiServer, database_url_for_tests, subprocess_env
 
@@ -76,6 +78,16 @@ def test_a_page_meeting_a_dead_database_is_a_503_page(url):
     assert "Briefly unavailable" in body and MESSAGE in body
     assert 'class="site-header"' in body  # the site's own layout, not a bare error
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.django_db
+def test_only_a_get_page_offers_to_try_again_by_itself():
+    get = Client().get("/down/page", HTTP_ACCEPT="text/html").content.decode()
+    post = Client().post("/down/page", HTTP_ACCEPT="text/html").content.decode()
+    assert 'data-retry-after="5"' in get
+    assert "data-retry-after" not in post  # reloading would post the form again
+    assert "Briefly unavailable" in post
 
 
 @pytest.mark.urls(__name__)
@@ -279,3 +291,25 @@ def test_a_write_cut_mid_transaction_leaves_nothing_half_written(outage, django_
     assert after.timeline_seq == before.timeline_seq
     status, body = browser.console(sandbox, "kubectl create namespace half")
     assert status == 200 and json.loads(body)["output"] == "namespace/half created\n"
+
+
+@pytest.fixture
+def sync_db_beside_playwright(monkeypatch):
+    # Playwright's sync API keeps an event loop on this thread; Django would refuse the
+    # test's own queries as "async" (tests/browser/conftest.py does the same, for its
+    # whole session). Requested first, so it lasts until the database's teardown.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.mark.browser
+@pytest.mark.integration
+def test_the_unavailable_page_comes_back_by_itself(sync_db_beside_playwright, outage, page: Page):
+    cut, server = outage
+    cut.cut()
+    response = page.goto(server.url + "/")
+    assert response.status == 503
+    expect(page.locator("#unavailable h1")).to_have_text("Briefly unavailable")
+    cut.restore()
+    # nobody clicks: the page tries again after Retry-After and the home page is back
+    expect(page.locator("#open-sandbox")).to_be_visible(timeout=15_000)
+    expect(page.locator("#unavailable")).to_have_count(0)
