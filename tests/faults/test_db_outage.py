@@ -191,15 +191,25 @@ class ProxyCut:
         self.proxy.close()
 
 
-@pytest.fixture
-def outage(transactional_db, tmp_path, collected_static):
-    cut = SymlinkCut(tmp_path) if connection.vendor == "sqlite" else ProxyCut()
+@pytest.fixture(scope="module")
+def outage_server(django_db_setup, tmp_path_factory, collected_static):
+    """One server for the module (its start is most of each test's time); each test
+    gets it with the database reachable."""
+    if connection.vendor == "sqlite":
+        cut = SymlinkCut(tmp_path_factory.mktemp("outage"))
+    else:
+        cut = ProxyCut()
     server = AsgiServer(env=subprocess_env(DATABASE_URL=cut.database_url, CONN_MAX_AGE="0"))
     server.start()
     yield cut, server
-    cut.restore()
     server.stop()
     cut.close()
+
+
+@pytest.fixture
+def outage(outage_server, transactional_db):
+    yield outage_server
+    outage_server[0].restore()
 
 
 class Browser:
