@@ -147,6 +147,9 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
     page.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
     sandbox_id = Sandbox.objects.get().pk
     learner = Learner(page, web, sandbox_id)
+    home = page.context.new_page()  # another open page: the site-wide socket
+    home.goto(web.url + "/")
+    home.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
     page.locator("#clock-speed").select_option("60.0")
     expect(page.locator("#sandbox-clock .clock-state")).to_have_text("x60")
     learner.console("kubectl create deployment web --image=nginx --replicas=3")
@@ -162,6 +165,7 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
             "data-state", "reconnecting", timeout=15_000
         )
         expect(page.locator("#ws-status .label")).to_have_text("reconnecting…")
+        expect(home.locator("#ws-status")).to_have_attribute("data-state", "reconnecting")
         time.sleep(1)  # more writes with Redis down
     finally:
         stop.set()
@@ -189,6 +193,7 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
     page.wait_for_function("document.body.dataset.ws === 'open'", timeout=30_000)
     reconnect_seconds = time.monotonic() - started
     expect(page.locator("#ws-status")).to_have_attribute("data-state", "open")
+    expect(home.locator("#ws-status")).to_have_attribute("data-state", "open", timeout=15_000)
     # the page resynchronised: exactly the pods the database holds, not the deleted one
     wait_until(lambda: page_pods(page) == set(stored_pods(sandbox_id)), 20, "the page to resync")
     assert gone not in page_pods(page)
