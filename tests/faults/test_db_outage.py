@@ -302,6 +302,23 @@ def test_a_write_cut_mid_transaction_leaves_nothing_half_written(outage, django_
     status, body = browser.console(sandbox, "kubectl create namespace half")
     assert status == 200 and json.loads(body)["output"] == "namespace/half created\n"
 
+    # the same through the REST API: Kubernetes' 503 Status, not a 500 InternalError
+    url = f"{server.url}/k8s/{access.secret_of(sandbox)}/api/v1/namespaces"
+    manifest = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "api-half"}}
+    request = urllib.request.Request(
+        url, data=json.dumps(manifest).encode(), headers={"Content-Type": "application/json"}
+    )
+    cut.proxy.trip_on(b'UPDATE "playground_sandbox"')
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(request, timeout=30)
+    assert answer.value.code == 503
+    assert json.loads(answer.value.read())["reason"] == "ServiceUnavailable"
+    assert b'INSERT INTO "playground_objectrow"' in cut.proxy.tripped_stream
+    assert "api-half" not in stored_namespaces(sandbox)
+    with urllib.request.urlopen(request, timeout=30) as created:
+        assert created.status == 201
+    assert "api-half" in stored_namespaces(sandbox)
+
 
 @pytest.fixture
 def sync_db_beside_playwright(monkeypatch):
