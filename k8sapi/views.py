@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from k8sapi import access, discovery, hygiene, rest, schemas, streams, watch
 from k8sapi.errors import NoResource, Unauthorized
 from playground.sim.errors import ApiError, BadRequest, InternalError
+from playground.unavailable import DATABASE_DOWN
 
 logger = logging.getLogger(__name__)
 ROOTS = {"api", "apis", "version", "openapi", "healthz", "livez", "readyz"}
@@ -75,6 +76,8 @@ async def door(request: HttpRequest, rest_path: str = "") -> HttpResponse:
         return await _route(request, sandbox_id, path.strip("/"), prefix)
     except ApiError as err:
         return status_response(err)
+    except DATABASE_DOWN:
+        raise  # playground/unavailable.py answers Kubernetes' 503 ServiceUnavailable
     except Exception as exc:  # kubectl shows a Status, never a Django error page
         logger.exception("k8s API request failed: %s %s", request.method, path)
         return status_response(InternalError(f"{type(exc).__name__}: {exc}"))

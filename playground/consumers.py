@@ -5,6 +5,7 @@ extension swaps into the page (out-of-band, by id)."""
 import logging
 import time
 
+import redis
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.template.loader import render_to_string
@@ -13,6 +14,16 @@ from playground.groups import sandbox_group, site_group
 from playground.selectors import notice_latest
 
 logger = logging.getLogger(__name__)
+
+
+async def join(consumer: AsyncWebsocketConsumer, group: str) -> None:
+    """group_add, tried twice: after a Redis restart the layer's pooled connection is a
+    dead one, dropped on its first use ("Connection closed by server"); the second try
+    opens a fresh one, so the first reconnect after the restart already succeeds."""
+    try:
+        await consumer.channel_layer.group_add(group, consumer.channel_name)
+    except redis.ConnectionError:
+        await consumer.channel_layer.group_add(group, consumer.channel_name)
 
 
 @database_sync_to_async
@@ -25,7 +36,7 @@ class SiteConsumer(AsyncWebsocketConsumer):
 
     async def connect(self) -> None:
         self.group = site_group()
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await join(self, self.group)
         await self.accept()
         # Current state first, so a page that connects late is never stale.
         await self.send(text_data=await render_notice())
@@ -40,7 +51,9 @@ class SiteConsumer(AsyncWebsocketConsumer):
 class SandboxConsumer(AsyncWebsocketConsumer):
     """One open sandbox page. Only its owner (and staff and the instructors of the owner's
     classes, read-only) may connect; it gets the full current state first, then the
-    fragments each committed change touches. A reconnect starts over with the full state, so nothing is missed."""
+    fragments each committed change touches. A reconnect (after a network blip or a Redis
+    restart, which also forgets the group membership) starts over with the full state,
+    so the page resynchronises without a reload and nothing is missed."""
 
     async def connect(self) -> None:
         self.sandbox_id = self.scope["url_route"]["kwargs"]["sandbox_id"]
@@ -50,14 +63,17 @@ class SandboxConsumer(AsyncWebsocketConsumer):
             return
         self.readonly = access == "view"
         self.group = sandbox_group(self.sandbox_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        await join(self, self.group)
         # the page's one socket also carries the site-wide notices
-        await self.channel_layer.group_add(site_group(), self.channel_name)
+        await join(self, site_group())
         await self.accept()
         html, self.last_seq = await render_sandbox_full(self.sandbox_id, self.readonly)
         await self.send(text_data=html)
         self.seen_at = 0.0
         await self.note_seen()
+        if not self.readonly:
+            # after a Redis restart the queued timers are gone: queue the pending one again
+            await requeue_timer(self.sandbox_id)
 
     async def note_seen(self) -> None:
         """An open page is not idle: refresh last_seen now and then, so the sandbox keeps
@@ -126,6 +142,13 @@ def mark_seen(sandbox_id: int) -> None:
 
     Sandbox.objects.filter(pk=sandbox_id).update(last_seen_at=timezone.now())
     sandbox_heal_timer(sandbox_id=sandbox_id)
+
+
+@database_sync_to_async
+def requeue_timer(sandbox_id: int) -> None:
+    from playground.sandboxes import sandbox_requeue_timer
+
+    sandbox_requeue_timer(sandbox_id=sandbox_id)
 
 
 @database_sync_to_async

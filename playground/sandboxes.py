@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import redis
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers
 from django.conf import settings
@@ -184,6 +185,16 @@ class _Publisher:
         threading.Thread(target=self.loop.run_forever, daemon=True, name="push").start()
 
     def send(self, group: str, event: dict) -> None:
+        try:
+            self._send(group, event)
+        except redis.ConnectionError:
+            # After a Redis restart the pool's first connection is a dead one ("Connection
+            # closed by server") and is dropped; a second try opens a fresh one. Without
+            # it the first push after the restart, often the very one that shows the
+            # worker's catch-up, would be lost.
+            self._send(group, event)
+
+    def _send(self, group: str, event: dict) -> None:
         future = asyncio.run_coroutine_threadsafe(self.layer.group_send(group, event), self.loop)
         future.result(timeout=10)
 
@@ -255,6 +266,20 @@ def sandbox_heal_timer(*, sandbox_id: int) -> bool:
     if (timezone.now() - sandbox.timer_due).total_seconds() < lease_seconds():
         return False
     _enqueue(sandbox.pk, sandbox.timer_token, 0)
+    return True
+
+
+def sandbox_requeue_timer(*, sandbox_id: int) -> bool:
+    """Queue the sandbox's pending timer again, due when it was due. A page (re)connecting
+    calls it: Redis keeps no queue across a restart (no persistence), so its timer
+    messages are gone and a write made while it was down could not queue its own; a
+    reconnecting page is when someone waits for them. A duplicate is harmless: whichever
+    copy runs first replaces the token (or finds the claim taken), the other is stale."""
+    timer = Sandbox.objects.filter(pk=sandbox_id).values_list("timer_token", "timer_due").first()
+    if timer is None or not timer[0] or timer[1] is None:
+        return False
+    token, due = timer
+    _enqueue(sandbox_id, token, max(0.0, (due - timezone.now()).total_seconds()))
     return True
 
 

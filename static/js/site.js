@@ -6,6 +6,15 @@
   // Close codes after which htmx-ext-ws tries again on its own.
   var RETRIED_CODES = [1006, 1011, 1012, 1013];
   var wasOpen = false;
+  // The extension's own back-off ("full-jitter") grows to 64 s between tries: after a
+  // Redis restart a page would sit stale for up to a minute. Keep the jitter (pages do
+  // not all come back at once) but try again within 5 s. On each reconnect the server
+  // sends the whole current state first, so the page resynchronises without a reload.
+  if (window.htmx) {
+    htmx.config.wsReconnectDelay = function (retryCount) {
+      return Math.min(5000, 1000 * Math.pow(2, retryCount)) * Math.random();
+    };
+  }
 
   function show(state) {
     var badge = document.getElementById("ws-status");
@@ -27,6 +36,16 @@
     var code = event.detail && event.detail.event ? event.detail.event.code : 0;
     document.body.dataset.ws = "closed";
     show(RETRIED_CODES.indexOf(code) >= 0 ? "reconnecting" : "closed");
+  });
+
+  // The "briefly unavailable" page (templates/503.html) of a GET tries again by itself
+  // after the server's Retry-After, so the learner is back as soon as the database is.
+  document.addEventListener("DOMContentLoaded", function () {
+    var unavailable = document.getElementById("unavailable");
+    var seconds = unavailable ? Number(unavailable.dataset.retryAfter) : 0;
+    if (seconds > 0) {
+      setTimeout(function () { window.location.reload(); }, seconds * 1000);
+    }
   });
 })();
 
