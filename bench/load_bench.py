@@ -437,6 +437,8 @@ class Ramp:
         self.deadline = time.monotonic() + budget
         self.learners: list[Learner] = []
         self.results: dict[int, StepResult] = {}
+        self.leaders: list[int] = []  # the stack's process groups, for its CPU time
+        self.cpu_per_sandbox_second = float("nan")
 
     def fits(self, n: int) -> bool:
         # arrival, the step, the grace for late pushes, creating and pausing sandboxes
@@ -446,9 +448,19 @@ class Ramp:
     def run(self, n: int) -> StepResult:
         if n > len(self.learners):
             self.learners += create_learners(len(self.learners), n - len(self.learners))
+        cpu, own, wall = stack.cpu_seconds(self.leaders), time.process_time(), time.monotonic()
         result = run_step(self.site_url, self.learners[:n], self.seconds)
+        cpu, own = stack.cpu_seconds(self.leaders) - cpu, time.process_time() - own
+        wall = time.monotonic() - wall
         self.results[n] = result
         report_step(result)
+        if self.leaders:
+            self.cpu_per_sandbox_second = cpu / wall / n
+            print(
+                f"# step {n}: the stack used {cpu:.1f} CPU s in {wall:.1f} s "
+                f"({cpu / wall:.2f} CPUs, {1000 * cpu / max(1, result.commands):.0f} ms per "
+                f"command), the load generator {own:.1f} CPU s"
+            )
         time.sleep(2)  # the queue drains (paused sandboxes' stale timers) before the next
         return result
 
@@ -519,8 +531,17 @@ def main() -> None:
             f"{os.getloadavg()[0]:.2f} at the start; steps of {seconds:g} s"
         )
         sys.stdout.flush()
-        held = Ramp(server.url, steps, seconds, budget).search()
+        ramp = Ramp(server.url, steps, seconds, budget)
+        ramp.leaders = [p.pid for p in state["procs"]]
+        held = ramp.search()
         print(f"load_sandboxes_at_p95_250ms: {held} sandboxes")
+        per = ramp.cpu_per_sandbox_second
+        print(
+            f"# at the last step the stack spent {1000 * per:.1f} CPU ms per active sandbox "
+            f"per second: {os.cpu_count()} idle CPUs would saturate near "
+            f"{os.cpu_count() / per:.0f} sandboxes (a ceiling, not the figure); "
+            f"load average {os.getloadavg()[0]:.2f} at the end"
+        )
     finally:
         stack.cleanup(state)
 

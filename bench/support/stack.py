@@ -153,6 +153,25 @@ def start_worker(state: dict) -> RunWorker:
     return worker
 
 
+def cpu_seconds(leaders: list[int]) -> float:
+    """User + system CPU seconds of every live process in these process groups (each
+    server leads its own group: procs.spawn). A contention-free measure of the stack's
+    work, where wall-clock latencies depend on whatever else the machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            # fields after the command name, which is in parentheses and may hold spaces
+            fields = (entry / "stat").read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) in leaders:  # pgrp
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
