@@ -39,7 +39,8 @@ Prints, one "name: value unit" line each:
   load_step_N_http_p95    console POST answer time p95 (ms)
   load_sandboxes_at_p95_250ms   the largest N that held: p95 < 250 ms, zero errors
 
-Run: `PYTHONPATH=. python bench/load_bench.py [--quick]` (make bench runs it without).
+Run: `PYTHONPATH=. python bench/load_bench.py [--quick]` (make bench runs it without);
+`--steps 20,40 --seconds 20` runs just those steps, to look at one load closely.
 """
 
 from __future__ import annotations
@@ -462,7 +463,8 @@ class Ramp:
         self.results[n] = result
         report_step(result)
         if self.leaders:
-            self.cpu_per_sandbox_second[n] = (cpu / wall - self.idle_cpu) / n
+            # over the step's active seconds: arrival and the last pushes are its work too
+            self.cpu_per_sandbox_second[n] = (cpu - self.idle_cpu * wall) / (n * self.seconds)
             print(
                 f"# step {n}: the stack used {cpu:.1f} CPU s in {wall:.1f} s "
                 f"({cpu / wall:.2f} CPUs, {1000 * cpu / max(1, result.commands):.0f} ms per "
@@ -516,10 +518,13 @@ def report_step(result: StepResult) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="steps of 2, 4 and 8, 8 s each")
+    parser.add_argument("--steps", help="run exactly these steps (e.g. 20,40), no search")
+    parser.add_argument("--seconds", type=float, help="length of a step")
     args = parser.parse_args()
     steps, seconds, budget = FIRST_STEPS, STEP_SECONDS, BUDGET_SECONDS
     if args.quick:
         steps, seconds, budget = (2, 4, 8), 8.0, 90.0
+    seconds = args.seconds or seconds
     database = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or "sqlite"
     state = stack.prepare_environment(database)
     import django
@@ -541,7 +546,10 @@ def main() -> None:
         ramp = Ramp(server.url, steps, seconds, budget)
         ramp.leaders = [p.pid for p in state["procs"]]
         ramp.measure_idle()
-        held = ramp.search()
+        if args.steps:
+            held = max((n for n in map(int, args.steps.split(",")) if ramp.run(n).held), default=0)
+        else:
+            held = ramp.search()
         print(f"load_sandboxes_at_p95_250ms: {held} sandboxes")
         biggest = max(ramp.cpu_per_sandbox_second, default=0)
         per = ramp.cpu_per_sandbox_second.get(biggest, float("nan"))
