@@ -276,5 +276,8 @@ SANDBOX_MAX_PER_VISITOR = int(os.environ.get("SANDBOX_MAX_PER_VISITOR", "1"))
 RATE_LIMIT_WINDOW = int(os.environ.get("RATE_LIMIT_WINDOW", "10"))
 RATE_LIMIT_SANDBOX_WRITES = int(os.environ.get("RATE_LIMIT_SANDBOX_WRITES", "60"))
 RATE_LIMIT_USER_WRITES = int(os.environ.get("RATE_LIMIT_USER_WRITES", "120"))
+# Sandboxes opened without an account, per client address (a browser that keeps no cookie
+# gets a new visitor token each time; a classroom shares one address, hence generous).
+RATE_LIMIT_ANONYMOUS_OPENS = int(os.environ.get("RATE_LIMIT_ANONYMOUS_OPENS", "60"))
 # Every REST API request of one sandbox (kubectl reads discovery and lists a lot).
 RATE_LIMIT_SANDBOX_REQUESTS = int(os.environ.get("RATE_LIMIT_SANDBOX_REQUESTS", "300"))

@@ -146,7 +146,7 @@ def too_many(refusal: ratelimit.Refusal, *, as_json: bool = False) -> HttpRespon
     if bucket.scope == "sandbox-writes":
         who = "this sandbox takes"
     elif bucket.scope == "ip-opens":
-        who = "this network may open"
+        who = "this network may open new sandboxes"
     else:
         who = "you can send"
     text = (
@@ -208,7 +208,7 @@ def _open_buckets(request: HttpRequest) -> list[ratelimit.Bucket]:
     also count per client address (generously: a classroom shares one address)."""
     if request.user.is_authenticated:
         return []
-    limit = ratelimit.setting("RATE_LIMIT_USER_WRITES", 120)
+    limit = ratelimit.setting("RATE_LIMIT_ANONYMOUS_OPENS", 60)
     return [ratelimit.Bucket("ip-opens", request.META.get("REMOTE_ADDR", ""), limit)]
 
 
