@@ -27,7 +27,9 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
-TIMEOUT_SECONDS = 0.5
+# A Redis slower than this is treated as down (fail open): a loaded machine may take a
+# few hundred ms, a hung Redis must not hold every request for long.
+TIMEOUT_SECONDS = 1.0
 # After a Redis failure, requests pass uncounted for this long before Redis is tried again.
 BACKOFF_SECONDS = 5.0
 
