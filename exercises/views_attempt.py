@@ -111,6 +111,9 @@ def attempt_hint(request: HttpRequest, exercise_id: int) -> HttpResponse:
 @login_required
 def attempt_console(request: HttpRequest, exercise_id: int) -> HttpResponse:
     attempt = _attempt(request, exercise_id)
+    refused = views_sandbox.refuse_write(request, attempt.sandbox_id, as_json=True)
+    if refused is not None:  # neither run nor recorded
+        return refused
     live.record_command(attempt=attempt, line=request.POST.get("line", ""))
     return views_sandbox.sandbox_console(request, attempt.sandbox_id)
 
@@ -119,5 +122,8 @@ def attempt_console(request: HttpRequest, exercise_id: int) -> HttpResponse:
 @login_required
 def attempt_apply(request: HttpRequest, exercise_id: int) -> HttpResponse:
     attempt = _attempt(request, exercise_id)
+    refused = views_sandbox.refuse_write(request, attempt.sandbox_id, as_json=True)
+    if refused is not None:
+        return refused
     live.record_command(attempt=attempt, line="kubectl apply -f -")
     return views_sandbox.sandbox_apply(request, attempt.sandbox_id)

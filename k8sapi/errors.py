@@ -47,3 +47,19 @@ class Expired(ApiError):
 
     def __init__(self, requested: int, oldest: int) -> None:
         super().__init__(f"too old resource version: {requested} ({oldest})")
+
+
+class TooManyRequests(ApiError):
+    """apierrors.NewTooManyRequests with the API server's own sentence (the max-in-flight and
+    priority-and-fairness filters'): client-go waits `retry_after` seconds (the Retry-After
+    header) and retries by itself."""
+
+    code = 429
+    reason = "TooManyRequests"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "Too many requests, please try again later.",
+            details={"retryAfterSeconds": retry_after},
+        )
+        self.retry_after = retry_after

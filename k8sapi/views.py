@@ -14,7 +14,9 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from k8sapi import access, discovery, hygiene, rest, schemas, streams, watch
-from k8sapi.errors import NoResource, Unauthorized
+from k8sapi.errors import NoResource, TooManyRequests, Unauthorized
+from playground import ratelimit
+from playground.models import Sandbox
 from playground.sim.errors import ApiError, BadRequest, InternalError
 from playground.unavailable import DATABASE_DOWN
 
@@ -26,6 +28,8 @@ def status_response(err: ApiError) -> HttpResponse:
     response = HttpResponse(
         json.dumps(err.status()), status=err.code, content_type="application/json"
     )
+    if isinstance(err, TooManyRequests):
+        response["Retry-After"] = str(err.retry_after)
     # an API error is an answer, not a server problem; and the URL carries the secret, which
     # Django's "Not Found: <path>" warnings would copy into the logs
     response._has_been_logged = True
@@ -66,6 +70,31 @@ def _authenticate(request: HttpRequest, rest_path: str) -> tuple[int, str, str] 
     return sandbox_id, remainder, f"/k8s/{first}"
 
 
+READS = ("GET", "HEAD", "OPTIONS")
+
+
+@sync_to_async
+def _admit(request: HttpRequest, sandbox_id: int) -> None:
+    """Every request counts for its sandbox; a write also counts as one of the owner's
+    writes, the same bucket as their console lines on the site (playground/ratelimit.py)."""
+    buckets = [
+        ratelimit.Bucket(
+            "api-requests", str(sandbox_id), ratelimit.setting("RATE_LIMIT_SANDBOX_REQUESTS", 300)
+        )
+    ]
+    if request.method not in READS:
+        owner = Sandbox.objects.filter(pk=sandbox_id).values_list("owner_id", "visitor").first()
+        if owner is not None:
+            writer = f"user:{owner[0]}" if owner[0] is not None else f"visitor:{owner[1]}"
+            user_limit = ratelimit.setting("RATE_LIMIT_USER_WRITES", 120)
+            buckets.append(ratelimit.Bucket("user-writes", writer, user_limit))
+        sandbox_limit = ratelimit.setting("RATE_LIMIT_SANDBOX_WRITES", 60)
+        buckets.append(ratelimit.Bucket("sandbox-writes", str(sandbox_id), sandbox_limit))
+    refusal = ratelimit.hit(buckets)
+    if refusal is not None:
+        raise TooManyRequests(refusal.retry_after)
+
+
 @csrf_exempt
 async def door(request: HttpRequest, rest_path: str = "") -> HttpResponse:
     found = await _authenticate(request, rest_path)
@@ -73,6 +102,7 @@ async def door(request: HttpRequest, rest_path: str = "") -> HttpResponse:
         return status_response(Unauthorized())
     sandbox_id, path, prefix = found
     try:
+        await _admit(request, sandbox_id)
         return await _route(request, sandbox_id, path.strip("/"), prefix)
     except ApiError as err:
         return status_response(err)

@@ -209,6 +209,9 @@ def lesson_check(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def lesson_console(request: HttpRequest, slug: str) -> HttpResponse:
     progress = _progress(request, slug)
+    refused = views_sandbox.refuse_write(request, progress.sandbox_id, as_json=True)
+    if refused is not None:  # neither run nor recorded
+        return refused
     lessons.record_command(progress=progress, line=request.POST.get("line", ""))
     return views_sandbox.sandbox_console(request, progress.sandbox_id)
 
@@ -216,6 +219,9 @@ def lesson_console(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def lesson_apply(request: HttpRequest, slug: str) -> HttpResponse:
     progress = _progress(request, slug)
+    refused = views_sandbox.refuse_write(request, progress.sandbox_id, as_json=True)
+    if refused is not None:
+        return refused
     lessons.record_command(progress=progress, line="kubectl apply -f -")
     return views_sandbox.sandbox_apply(request, progress.sandbox_id)
 

@@ -27,15 +27,18 @@ import redis
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import channel_layers
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from playground import sitelimits
 from playground.groups import sandbox_group
 from playground.models import ObjectRow, Sandbox, TimelineEntry
 from playground.sim.console import Console
 from playground.store import Loaded, Saved, load_cluster, new_cluster, save_cluster
 
+User = get_user_model()
 MIN_SPEED, MAX_SPEED = 0.25, 60.0
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 # More changes than this in one save: consumers resend the whole state instead.
@@ -109,6 +112,7 @@ def opened(sandbox_id: int, *, seen: bool = False) -> Iterator[Loaded]:
         if seen:
             sandbox.last_seen_at = wall
         loaded = load_cluster(sandbox)
+        sitelimits.apply(loaded.cluster.store.meta)
         _catch_up(loaded, wall)
         yield loaded
         _finish(loaded, wall)
@@ -296,8 +300,52 @@ def validate_name(name: str) -> str:
     return name
 
 
-def next_free_name(owner, base: str = "sandbox") -> str:
-    taken = set(Sandbox.objects.filter(owner=owner).values_list("name", flat=True))
+# Reverse relations of the sandboxes a lesson or an exercise attempt opened for a learner:
+# one per lesson or exercise, so already bounded, and never counted in the per-learner cap
+# (a visitor's one sandbox must not stop them starting a lesson).
+GUIDED = ("lesson_progress", "attempts")
+
+
+def sandboxes_of(*, owner=None, visitor: str = ""):
+    if owner is not None:
+        return Sandbox.objects.filter(owner=owner)
+    return Sandbox.objects.filter(owner__isnull=True, visitor=visitor)
+
+
+def free_sandboxes_of(*, owner=None, visitor: str = ""):
+    """The learner's own sandboxes, opened with "Open a sandbox" (not a lesson's)."""
+    return (
+        sandboxes_of(owner=owner, visitor=visitor)
+        .filter(**{f"{relation}__isnull": True for relation in GUIDED})
+        .distinct()
+    )
+
+
+def sandbox_cap(*, owner=None) -> int:
+    if owner is not None:
+        return int(getattr(settings, "SANDBOX_MAX_PER_USER", 5))
+    return int(getattr(settings, "SANDBOX_MAX_PER_VISITOR", 1))
+
+
+def check_room(*, owner=None, visitor: str = "") -> None:
+    """Refuse one sandbox more than the site lets this learner keep."""
+    cap = sandbox_cap(owner=owner)
+    if free_sandboxes_of(owner=owner, visitor=visitor).count() < cap:
+        return
+    if owner is not None:
+        raise SandboxError(
+            f"you already have {cap} sandboxes, the most one account may keep: "
+            "delete one to open another"
+        )
+    plural = "sandbox" if cap == 1 else "sandboxes"
+    raise SandboxError(
+        f"without an account you can keep {cap} {plural}: sign up to open more, "
+        "or reset the one you have"
+    )
+
+
+def next_free_name(owner, base: str = "sandbox", *, visitor: str = "") -> str:
+    taken = set(sandboxes_of(owner=owner, visitor=visitor).values_list("name", flat=True))
     if base not in taken:
         return base
     n = 2
@@ -306,12 +354,20 @@ def next_free_name(owner, base: str = "sandbox") -> str:
     return f"{base}-{n}"
 
 
-def sandbox_create(*, name: str, owner=None, visitor: str = "", seed: int | None = None) -> Sandbox:
+def sandbox_create(
+    *, name: str, owner=None, visitor: str = "", seed: int | None = None, capped: bool = False
+) -> Sandbox:
+    """A new sandbox with a fresh cluster. `capped`: one the learner opens themselves, which
+    counts against their cap (SANDBOX_MAX_PER_USER / SANDBOX_MAX_PER_VISITOR)."""
     name = validate_name(name)
     if owner is not None and Sandbox.objects.filter(owner=owner, name=name).exists():
         raise SandboxError(f'you already have a sandbox named "{name}"')
     wall = timezone.now()
     with transaction.atomic():
+        if capped:
+            if owner is not None:  # two tabs opening at once wait for each other's count
+                User.objects.select_for_update().filter(pk=owner.pk).first()
+            check_room(owner=owner, visitor=visitor)
         sandbox = Sandbox.objects.create(
             owner=owner,
             visitor=visitor,
@@ -326,7 +382,8 @@ def sandbox_create(*, name: str, owner=None, visitor: str = "", seed: int | None
 
 
 def _bootstrap(sandbox: Sandbox, wall: datetime) -> None:
-    loaded = new_cluster(sandbox)
+    loaded = new_cluster(sandbox, limits=sitelimits.for_bootstrap())
+    sitelimits.apply(loaded.cluster.store.meta)
     loaded.cluster.reconcile()
     _finish(loaded, wall)
 

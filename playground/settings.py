@@ -262,3 +262,63 @@ CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = int(
 CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = int(
     os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")
 )
+
+# ---- Limits (README "Limits") ----------------------------------------------------------------
+# Site-wide caps of every sandbox (playground/sim/limits.py), one env var per cap:
+# LIMIT_MAX_OBJECTS=500 sets "max_objects". Only the caps given are set; the rest keep the
+# simulation's defaults. They reach each sandbox every time it is loaded (sitelimits.py), so a
+# change applies to existing sandboxes at their next request.
+_LIMIT_NUMBERS = {
+    "max_objects": int,
+    "max_namespaces": int,
+    "max_nodes": int,
+    "max_events": int,
+    "max_manifest_bytes": int,
+    "max_console_line": int,
+    "max_advance_seconds": float,
+    "max_yaml_depth": int,
+    "max_yaml_documents": int,
+    "max_yaml_nodes": int,
+}
+
+
+def _default_quota(value: str) -> dict | bool:
+    """LIMIT_DEFAULT_QUOTA: `off` (no default ResourceQuota) or `pods=20,services=10`."""
+    if value.strip().lower() in {"0", "off", "false", "no", "none"}:
+        return False
+    hard = dict(item.split("=", 1) for item in value.split(",") if "=" in item)
+    if not hard:
+        raise ImproperlyConfigured(f"LIMIT_DEFAULT_QUOTA: expected off or k=v,..., not {value!r}")
+    return {k.strip(): v.strip() for k, v in hard.items()}
+
+
+def site_limits() -> dict:
+    limits: dict = {}
+    for key, kind in _LIMIT_NUMBERS.items():
+        raw = os.environ.get(f"LIMIT_{key.upper()}", "").strip()
+        if raw:
+            limits[key] = kind(raw)
+    if os.environ.get("LIMIT_DEFAULT_QUOTA", "").strip():
+        limits["default_quota"] = _default_quota(os.environ["LIMIT_DEFAULT_QUOTA"])
+    if os.environ.get("LIMIT_QUOTA_COMPUTE", "").strip():
+        limits["quota_compute"] = env_bool("LIMIT_QUOTA_COMPUTE", False)
+    return limits
+
+
+PLAYGROUND_LIMITS = site_limits()
+# Sandboxes one learner may open from "Open a sandbox" (lesson and exercise sandboxes, one
+# per lesson or exercise, are not counted).
+SANDBOX_MAX_PER_USER = int(os.environ.get("SANDBOX_MAX_PER_USER", "5"))
+SANDBOX_MAX_PER_VISITOR = int(os.environ.get("SANDBOX_MAX_PER_VISITOR", "1"))
+
+# Rate limits (playground/ratelimit.py), counted in Redis per fixed window of
+# RATE_LIMIT_WINDOW seconds; 0 turns one off. Writes: console lines, YAML applies, clock,
+# faults, reset/rename/delete/open on the site, and POST/PUT/PATCH/DELETE on the REST API.
+RATE_LIMIT_WINDOW = int(os.environ.get("RATE_LIMIT_WINDOW", "10"))
+RATE_LIMIT_SANDBOX_WRITES = int(os.environ.get("RATE_LIMIT_SANDBOX_WRITES", "60"))
+RATE_LIMIT_USER_WRITES = int(os.environ.get("RATE_LIMIT_USER_WRITES", "120"))
+# Sandboxes opened without an account, per client address (a browser that keeps no cookie
+# gets a new visitor token each time; a classroom shares one address, hence generous).
+RATE_LIMIT_ANONYMOUS_OPENS = int(os.environ.get("RATE_LIMIT_ANONYMOUS_OPENS", "60"))
+# Every REST API request of one sandbox (kubectl reads discovery and lists a lot).
+RATE_LIMIT_SANDBOX_REQUESTS = int(os.environ.get("RATE_LIMIT_SANDBOX_REQUESTS", "300"))

@@ -50,9 +50,11 @@ def load_cluster(sandbox: Sandbox) -> Loaded:
     return Loaded(sandbox=sandbox, cluster=cluster, before=before)
 
 
-def new_cluster(sandbox: Sandbox, *, workers: int = 2) -> Loaded:
+def new_cluster(sandbox: Sandbox, *, workers: int = 2, limits: dict | None = None) -> Loaded:
     """A fresh default cluster for `sandbox`; everything it bootstrapped counts as added."""
-    cluster = Cluster.new(seed=sandbox.seed, start=sandbox.sim_anchor, workers=workers)
+    cluster = Cluster.new(
+        seed=sandbox.seed, start=sandbox.sim_anchor, workers=workers, limits=limits
+    )
     return Loaded(sandbox=sandbox, cluster=cluster, before={})
 
 

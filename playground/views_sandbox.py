@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import shlex
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
@@ -18,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from playground import sandboxes
+from playground import ratelimit, sandboxes
 from playground.models import Sandbox
 from playground.sandboxes_detail import object_detail
 from playground.sandboxes_render import page_context
@@ -66,9 +67,7 @@ def teaches_owner(user, sandbox: Sandbox) -> bool:
         return False
     from exercises.models import Membership
 
-    return Membership.objects.filter(
-        user_id=sandbox.owner_id, classroom__owner_id=user.pk
-    ).exists()
+    return Membership.objects.filter(user_id=sandbox.owner_id, classroom__owner_id=user.pk).exists()
 
 
 def can_drive(user, visitor: str, sandbox: Sandbox) -> bool:
@@ -114,6 +113,84 @@ def driver_only(view):
     return wrapped
 
 
+# ---- rate limits (playground/ratelimit.py) ------------------------------------------------------
+
+COUNTED = "_rate_limit_counted"
+
+
+def writer_of(request: HttpRequest) -> str:
+    """Whose writes these are: the account, else the visitor's token, else the session."""
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    token = visitor_token(request.session)
+    if token:
+        return f"visitor:{token}"
+    return f"session:{request.session.session_key or ''}"
+
+
+def write_buckets(request: HttpRequest, sandbox_id: int | None) -> list[ratelimit.Bucket]:
+    buckets = [
+        ratelimit.Bucket(
+            "user-writes", writer_of(request), ratelimit.setting("RATE_LIMIT_USER_WRITES", 120)
+        )
+    ]
+    if sandbox_id is not None:
+        limit = ratelimit.setting("RATE_LIMIT_SANDBOX_WRITES", 60)
+        buckets.append(ratelimit.Bucket("sandbox-writes", str(sandbox_id), limit))
+    return buckets
+
+
+def too_many(refusal: ratelimit.Refusal, *, as_json: bool = False) -> HttpResponse:
+    """429 with Retry-After and a sentence the learner can act on."""
+    bucket, wait = refusal.bucket, refusal.retry_after
+    if bucket.scope == "sandbox-writes":
+        who = "this sandbox takes"
+    elif bucket.scope == "ip-opens":
+        who = "this network may open new sandboxes"
+    else:
+        who = "you can send"
+    text = (
+        f"Too many requests: {who} at most {bucket.limit} commands every "
+        f"{refusal.window} seconds. Try again in {wait} second{'s' if wait != 1 else ''}."
+    )
+    if as_json:
+        response = JsonResponse({"output": text + "\n", "ok": False}, status=429)
+    else:
+        response = HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def refuse_write(
+    request: HttpRequest, sandbox_id: int | None, *, as_json: bool = False, extra=()
+) -> HttpResponse | None:
+    """Count one write of this request (once, however many doors it passes): a 429
+    response when over a limit, else None. Lesson and exercise doors call it before
+    recording a command, so a refused line is neither run nor recorded."""
+    if getattr(request, COUNTED, False):
+        return None
+    setattr(request, COUNTED, True)
+    refusal = ratelimit.hit([*write_buckets(request, sandbox_id), *extra])
+    return None if refusal is None else too_many(refusal, as_json=as_json)
+
+
+def rate_limited(as_json: bool = False):
+    """Sandbox POST views (below driver_only): 429 once this learner or this sandbox sent
+    too many writes in the window."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, sandbox: Sandbox, *args, **kwargs) -> HttpResponse:
+            refused = refuse_write(request, sandbox.pk, as_json=as_json)
+            if refused is not None:
+                return refused
+            return view(request, sandbox, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
 def my_sandboxes(request: HttpRequest):
     if request.user.is_authenticated:
         return Sandbox.objects.filter(owner=request.user)
@@ -126,25 +203,36 @@ def my_sandboxes(request: HttpRequest):
 # ---- pages ------------------------------------------------------------------------------------
 
 
+def _open_buckets(request: HttpRequest) -> list[ratelimit.Bucket]:
+    """A browser that keeps no cookie gets a new visitor token each time: anonymous opens
+    also count per client address (generously: a classroom shares one address)."""
+    if request.user.is_authenticated:
+        return []
+    limit = ratelimit.setting("RATE_LIMIT_ANONYMOUS_OPENS", 60)
+    return [ratelimit.Bucket("ip-opens", request.META.get("REMOTE_ADDR", ""), limit)]
+
+
 @require_POST
 def sandbox_open(request: HttpRequest) -> HttpResponse:
-    """Home's "Open a sandbox": a ready cluster, no sign-up needed."""
-    if request.user.is_authenticated:
-        latest = my_sandboxes(request).first()
-        if latest is not None and not request.POST.get("new"):
-            return redirect("sandbox_page", latest.pk)  # home's button: back to your work
-        name = request.POST.get("name") or sandboxes.next_free_name(request.user)
-        try:
-            sandbox = sandboxes.sandbox_create(name=name, owner=request.user)
-        except sandboxes.SandboxError as exc:
-            messages.error(request, str(exc))
-            return redirect("sandbox_list")
-        return redirect("sandbox_page", sandbox.pk)
-    existing = my_sandboxes(request).first()
-    if existing is not None:
-        return redirect("sandbox_page", existing.pk)
-    visitor = visitor_token(request.session, create=True)
-    sandbox = sandboxes.sandbox_create(name="sandbox", visitor=visitor)
+    """Home's "Open a sandbox": a ready cluster, no sign-up needed. `new` opens one more
+    (up to SANDBOX_MAX_PER_USER, or SANDBOX_MAX_PER_VISITOR without an account)."""
+    latest = my_sandboxes(request).first()
+    if latest is not None and not request.POST.get("new"):
+        return redirect("sandbox_page", latest.pk)  # home's button: back to your work
+    owner = request.user if request.user.is_authenticated else None
+    visitor = "" if owner else visitor_token(request.session, create=True)
+    refused = refuse_write(request, None, extra=_open_buckets(request))
+    if refused is not None:
+        return refused
+    if owner is None:
+        name = sandboxes.next_free_name(None, visitor=visitor)
+    else:
+        name = request.POST.get("name") or sandboxes.next_free_name(owner)
+    try:
+        sandbox = sandboxes.sandbox_create(name=name, owner=owner, visitor=visitor, capped=True)
+    except sandboxes.SandboxError as exc:
+        messages.error(request, str(exc))
+        return redirect("sandbox_list")
     return redirect("sandbox_page", sandbox.pk)
 
 
@@ -181,6 +269,7 @@ def sandbox_object(request: HttpRequest, sandbox_id: int) -> HttpResponse:
 
 @require_POST
 @driver_only
+@rate_limited(as_json=True)
 def sandbox_console(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     line = request.POST.get("line", "")
     output, ok = sandboxes.sandbox_command(
@@ -191,6 +280,7 @@ def sandbox_console(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
 
 @require_POST
 @driver_only
+@rate_limited(as_json=True)
 def sandbox_apply(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     manifest = request.POST.get("manifest", "")
     problems = apply_diagnostics(manifest, None)
@@ -210,6 +300,7 @@ def sandbox_apply(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
 
 @require_POST
 @driver_only
+@rate_limited()
 def sandbox_clock(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     action, value = request.POST.get("action", ""), request.POST.get("value", "")
     if action == "toggle":
@@ -237,6 +328,7 @@ FAULTS = {
 
 @require_POST
 @driver_only
+@rate_limited()
 def sandbox_fault(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     template = FAULTS.get(request.POST.get("action", ""))
     name = request.POST.get("name", "")
@@ -251,6 +343,7 @@ def sandbox_fault(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
 
 @require_POST
 @driver_only
+@rate_limited()
 def sandbox_reset(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     sandboxes.sandbox_reset(sandbox=sandbox)
     return redirect("sandbox_page", sandbox.pk)
@@ -258,6 +351,7 @@ def sandbox_reset(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
 
 @require_POST
 @driver_only
+@rate_limited()
 def sandbox_rename(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     try:
         sandboxes.sandbox_rename(sandbox=sandbox, name=request.POST.get("name", ""))
@@ -268,6 +362,7 @@ def sandbox_rename(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
 
 @require_POST
 @driver_only
+@rate_limited()
 def sandbox_delete(request: HttpRequest, sandbox: Sandbox) -> HttpResponse:
     sandboxes.sandbox_delete(sandbox=sandbox)
     return redirect("sandbox_list")

@@ -40,13 +40,17 @@ class Cluster:
         self.cache: dict[str, Any] = {}
 
     @classmethod
-    def new(cls, *, seed: int = 0, start: float = DEFAULT_START, workers: int = 2) -> Cluster:
-        """A fresh default cluster: cp-1 plus `workers` worker nodes, system namespaces."""
+    def new(cls, *, seed: int = 0, start: float = DEFAULT_START, workers: int = 2,
+            limits: dict | None = None) -> Cluster:
+        """A fresh default cluster: cp-1 plus `workers` worker nodes, system namespaces.
+        `limits` (limits.py) are in place before bootstrap, so its quotas follow them."""
         from .bootstrap import bootstrap
 
         # kubeadm ran a little before `start`: the learner arrives to a settled cluster at
         # exactly `start`, with system objects a minute old
         cluster = cls(seed=seed, start=start - BOOTSTRAP_LEAD)
+        if limits:
+            cluster.store.meta["limits"] = dict(limits)
         bootstrap(cluster, workers=workers)
         if cluster.clock.now < start:
             cluster.run_until(start)

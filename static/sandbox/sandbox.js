@@ -338,6 +338,16 @@
   document.addEventListener("scroll", scheduleLines, true);
   if (nsSelect) nsSelect.addEventListener("change", scheduleLines);
 
+  // htmx leaves 4xx answers unshown: the clock and fault buttons' refusals (a bad value,
+  // too many requests) are sentences for the learner, shown where their answers go
+  document.body.addEventListener("htmx:beforeSwap", function (e) {
+    var status = e.detail.xhr.status;
+    if ((status === 400 || status === 429) && e.detail.target && e.detail.target.id === "clock-msg") {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
   function start() { startTerminal(); startEditor(); scheduleLines(); }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
