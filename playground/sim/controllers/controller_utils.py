@@ -145,8 +145,9 @@ def rank_pods_for_deletion(pods: list[dict], related: list[dict], now: float) ->
     LogarithmicScaleDown and PodDeletionCost on, as in v1.33). `related` are the active pods of
     every ReplicaSet of the same owner: pods on nodes crowded with them go first."""
     on_node: dict[str, int] = {}
-    for p in related:
-        if is_pod_active(p):
+    for p in related:  # is_pod_active inlined: a large rollout ranks ~1,000 pods ~70 times
+        if (p.get("status", {}).get("phase") not in ("Succeeded", "Failed")
+                and not p["metadata"].get("deletionTimestamp")):
             node = p.get("spec", {}).get("nodeName", "")
             on_node[node] = on_node.get(node, 0) + 1
     keyed = [(_rank_facts(p, on_node, now), p) for p in pods]

@@ -31,6 +31,7 @@ from .kubelet_admission import admission_failure
 from .kubelet_events import field_path as _field_path
 from .kubelet_events import sentence as _sentence
 from .kubelet_index import KubeletIndex
+from .kubelet_orphans import RuntimeOrphans
 from .kubelet_runtime import SANDBOX_SECONDS, ContainerRunner
 from .kubelet_status import container_status, get_phase, pod_conditions
 from .pod_subsets import PodSubsets, runtime_node_tag
@@ -80,7 +81,7 @@ class Kubelet(Controller):
         due: dict[str, list[dict]] = {}
         # bound pods out of sync with their runtime (in store order); the in-sync ones, the
         # common case, are skipped without being visited (kubelet_index keeps them apart)
-        out_of_sync, matched = KubeletIndex.of(cluster).scan(now)
+        out_of_sync, _ = KubeletIndex.of(cluster).scan(now)
         for pod, _ in out_of_sync:
             node_name = pod["spec"]["nodeName"]
             if node_name in nodes:
@@ -88,11 +89,8 @@ class Kubelet(Controller):
         for node_name, pods in due.items():
             node, state = nodes[node_name]
             NodeSync(cluster, node, state).run(pods)
-        runtimes = store.list("PodRuntime")
-        if len(runtimes) > matched:
-            for rt in runtimes:
-                if _pod_gone(store, rt):
-                    cluster.api.delete("PodRuntime", rt["metadata"]["name"], actor=NAME)
+        for name in RuntimeOrphans.of(cluster).gone():
+            cluster.api.delete("PodRuntime", name, actor=NAME)
 
     def next_wakeup(self, cluster: Cluster) -> float | None:
         hit, value = pass_memo.cached_wakeup(cluster, NAME)
@@ -201,13 +199,6 @@ def _waits_for(before: ContainerRunner, runner: ContainerRunner) -> bool:
 def _in_sync(st: dict, pod_rv: str, now: float) -> bool:
     nxt = st.get("next")
     return st.get("podRV") == pod_rv and not st.get("blocked") and (nxt is None or nxt > now)
-
-
-def _pod_gone(store, rt: dict) -> bool:
-    ns, _, name = rt["metadata"]["name"].partition("/")
-    pod = store.get("Pod", ns, name)
-    return pod is None or pod["metadata"].get("uid") != rt["state"].get("podUID") or not get_path(
-        pod, "spec", "nodeName")
 
 
 class NodeSync:

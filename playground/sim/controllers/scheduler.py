@@ -134,8 +134,9 @@ class Scheduler(Controller):
             return
         statuses: dict[str, tuple[list[str], bool]] = {}
         feasible: list[NodeInfo] = []
+        facts = PodFacts(pod)
         for info in infos:
-            reasons, unresolvable = run_filters(cluster, pod, info, state)
+            reasons, unresolvable = run_filters(cluster, pod, info, state, facts)
             if reasons:
                 statuses[info.name] = (reasons, unresolvable)
             else:
@@ -205,28 +206,44 @@ def _wants_scheduling(pod: dict) -> bool:
 
 # ---- filters (in the default plugin order) ---------------------------------------------------
 
+class PodFacts:
+    """What the filters read of the pod being scheduled, taken once per pod rather than once
+    per node (a plain pod skips the filters that cannot refuse it)."""
+
+    def __init__(self, pod: dict):
+        spec = pod.get("spec") or {}
+        self.tolerations = tolerations_of(pod)
+        self.host_ports = host_ports(pod)
+        node_affinity = (spec.get("affinity") or {}).get("nodeAffinity")
+        self.selects_nodes = bool(spec.get("nodeSelector") or node_affinity)
+        self.has_claims = bool(volumes.claim_names(pod))
+        self.spreads = affinity.wanted(pod)
+
+
 def run_filters(cluster: Cluster, pod: dict, info: NodeInfo,
-                state: affinity.AffinityState | None = None) -> tuple[list[str], bool]:
+                state: affinity.AffinityState | None = None,
+                facts: PodFacts | None = None) -> tuple[list[str], bool]:
     """The first failing filter's reasons and whether they are unresolvable by preemption."""
     node = info.node
-    tolerations = tolerations_of(pod)
+    facts = facts or PodFacts(pod)
+    tolerations = facts.tolerations
     if get_path(node, "spec", "unschedulable") and not tolerated(
             {"key": UNSCHEDULABLE, "effect": "NoSchedule"}, tolerations):
         return [ERR_UNSCHEDULABLE], True
     taint = first_untolerated(taints_of(node), tolerations)
     if taint is not None:
         return [f"node(s) had untolerated taint {{{taint['key']}: {taint.get('value', '')}}}"], True
-    if not matches_node_affinity(pod, node):
+    if facts.selects_nodes and not matches_node_affinity(pod, node):
         return [ERR_AFFINITY], True
-    if host_ports(pod) & info.host_ports:
+    if facts.host_ports and facts.host_ports & info.host_ports:
         return [ERR_PORTS], False
     reasons = fit_reasons(pod, info)
     if reasons:
         return reasons, False
-    reason = volumes.filter_node(cluster, pod, node)
+    reason = volumes.filter_node(cluster, pod, node) if facts.has_claims else None
     if reason:
         return [reason], True
-    if state is None:
+    if state is None or not (facts.spreads or state.anti_holders):
         return [], False
     reason = affinity.topology_spread(pod, node, state)
     if reason:
