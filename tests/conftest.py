@@ -51,6 +51,10 @@ def _configure_environment() -> None:
     # Objects the API server returns to controllers are shared with its store: make
     # any change to one fail loudly here (playground/sim/shared.py).
     os.environ["PLAYGROUND_SIM_CHECK_SHARED"] = "1"
+    # Rate limits count per sandbox id in Redis, and ids come back after a rolled-back
+    # test: off unless a test sets its own (tests/web/ratelimit_support.py, or the env of
+    # the servers it starts), so one test's requests never spend another's budget.
+    os.environ["RATE_LIMIT_WINDOW"] = "0"
     _ensure_redis()
 
 

@@ -144,12 +144,12 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
     redis, web, worker = stack
     page.goto(web.url + "/")
     page.locator("#open-sandbox").click()
-    page.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
+    page.wait_for_function("() => document.body.dataset.ws === 'open'", timeout=15_000)
     sandbox_id = Sandbox.objects.get().pk
     learner = Learner(page, web, sandbox_id)
     home = page.context.new_page()  # another open page: the site-wide socket
     home.goto(web.url + "/")
-    home.wait_for_function("document.body.dataset.ws === 'open'", timeout=15_000)
+    home.wait_for_function("() => document.body.dataset.ws === 'open'", timeout=15_000)
     page.locator("#clock-speed").select_option("60.0")
     expect(page.locator("#sandbox-clock .clock-state")).to_have_text("x60")
     learner.console("kubectl create deployment web --image=nginx --replicas=3")
@@ -190,7 +190,7 @@ def test_a_redis_restart_reconnects_the_page_to_the_true_state(page: Page, stack
     # From here on nobody writes: only the worker's timers can move the cluster on.
     redis.start()  # the same port, empty: no queued timer, no group membership
     started = time.monotonic()
-    page.wait_for_function("document.body.dataset.ws === 'open'", timeout=30_000)
+    page.wait_for_function("() => document.body.dataset.ws === 'open'", timeout=30_000)
     reconnect_seconds = time.monotonic() - started
     expect(page.locator("#ws-status")).to_have_attribute("data-state", "open")
     expect(home.locator("#ws-status")).to_have_attribute("data-state", "open", timeout=15_000)
