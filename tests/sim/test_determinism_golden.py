@@ -169,39 +169,39 @@ def fingerprint(c: Cluster) -> dict[str, str]:
 
 
 GOLDEN: dict[str, str] = {
-    "changes": "451c78fc46893b2dbf7f73c0930a9afc5a18a7d3f77af412f280515344c44620",
-    "clock": "51b07d62211365c4880f624d5c0333014cf74c95ec87a3674799a06118927f34",
-    "meta": "f1acdc4df05e714e8a05d37bd05094a3724267e85bbc8a68083109d9b738c287",
-    "objects/ConfigMap": "1fd3c424598bad22a5d68220a69c3c55da62cbec0749fab3c4a0f5754033b865",
+    "changes": "4e189a00169b894761dd585390de89265f07fcc8b47237b395d4efc2ec5ae92c",
+    "clock": "d9f071219d9ef10992c4c4b6e50381d0412b908483f2aa0e21973cda0e645fe0",
+    "meta": "9c3d0d18b6535f86d7bbd30fb1adf3d667945d4d8d2b6e214053f2b6865b249b",
+    "objects/ConfigMap": "7b2067b448aedb96842a608c5ac06507d3028108d184c3febd899273cccddaa3",
     "objects/ControllerRevision": (
-        "dd23b775850c036882e60d9b50484be9dfbfc57771e398782b6b368516f56672"
+        "cc88193b20a6d6b8fec52512fd254094ef74629d9251bd7fea5f013f74f441fe"
     ),
     "objects/Deployment": "a565eb8ab35c4bf55589d8b6d417b56b6e38e881586362a756e7cc032480983d",
-    "objects/EndpointSlice": "9906bea2410ca86753c48c67b8d6e76a2ab69f9ecfac432dd055b9ba8a886c14",
-    "objects/Endpoints": "2d88933923bf21e4cff0b6a704e57de2a4232cd6c7abf2bf9697c7e90f7cf50a",
-    "objects/Event": "16e0d6d3884c2a5275a965d1484951e666f0717e21606c271c9741093fde1451",
-    "objects/IPAddress": "daaf297c5e0a52ccc8d9fef4961420ebf6dba7e93c25e70178b3d4683a624018",
-    "objects/KubeletState": "76504a916db793dbca054e6c72cebbe949eeaa768ca9c34cdaf56e29e671ba1d",
-    "objects/Lease": "3abcfa481bf59e8f026941acb706f5ffc1593a137c35ff8321c6a84a15a74ea5",
+    "objects/EndpointSlice": "02baeb2144dbcb172053550643dd531ba3a05c79ebf14b38b499f038d7565d37",
+    "objects/Endpoints": "f6564257a6aa4afedcbcbf614942028b09db25116228140594088d051297bf88",
+    "objects/Event": "dba9b585c0e0ffd66bb9eedbe43e52306ac5a7d41e23cc0bfc755791adbe4e8f",
+    "objects/IPAddress": "54ed1ee8fde41a1163ac453a96899b50c98cc439bbe302fd0f369414bb77a316",
+    "objects/KubeletState": "097d22716f7f9c16af0c20e36fc63a27a8e2cf415181d9eabc945cd755f10fe1",
+    "objects/Lease": "775591bd671cb99c1dcb98b7720ff5de9317f5132ff5be1e61f5d61c6477ea60",
     "objects/Namespace": "4ffbee499dd9ccd748a8ee90d21d9899e8123b950f0a483cd5f3af5a40f6f343",
-    "objects/Node": "c211fa4d6934d4db0806b45f634bdf67db5d6698deaa4506e94945ed414721e0",
-    "objects/PersistentVolume": "f9d93191de014329ba88c3fe780456c18ebf2cc82e68cca92875590a67e406e9",
+    "objects/Node": "e93c448fc05f0ced3e2567e0abff918f61f05fcb2fdb75450fad8b83ad074475",
+    "objects/PersistentVolume": "2856c1b1d98f89b30322970e280ef2ac9cda3186524da1a8f5874f9b991526de",
     "objects/PersistentVolumeClaim": (
-        "71df5501847fa867beddf7aef859f5a62aefa958d4588dc865272097dbcc3a5a"
+        "eca710b1f42799159cf2d2fc577f6386b19dfd58108c9126ce7dd596829a6122"
     ),
-    "objects/Pod": "01232169fddafc0a07b345d956cbaa900beefae06438383dcbd9ba6ee6a30c91",
-    "objects/PodRuntime": "82c42b5099b8a1115a3a4a3df83807bc45c0942fe222e149a67fd6a63f306bac",
+    "objects/Pod": "1b82f2dfd9974686dc4dbd05ace221704dfb395df5717ea5464d0b9ab648729e",
+    "objects/PodRuntime": "ea88886602430f6bb08c4f532bc07b0c22d5bd7ae21970d0b9cdcbab139a050b",
     "objects/ReplicaSet": "aaaa9bc1727bdf4c12f29b8399505336767f3a05afb8146a0acf30c5e84209a1",
-    "objects/ResourceQuota": "773d76b2d354282c9f9180e6afd6e9133914f4c406c1654c0b8ffb83c76185ec",
-    "objects/Service": "b3307f67ec6a7eef8504137a31b012429a35c6b561fcc8e921ade8abd710142e",
+    "objects/ResourceQuota": "fc9b40ad051f68989c0f3fa4857e5c260cbc4bec1cc197478bbec548075ce4a3",
+    "objects/Service": "8f53bad67bde7b12766b2dc9369d4cce0387fa6e7a7e058a0ce322945cd26115",
     "objects/ServiceAccount": "8448f9161828b4249f9eca54bb9e80d5e78cb23fd9f97167a897c2e4df58ff4f",
     "objects/ServiceCIDR": "4938bf9bfe34d7764572150c5febe05e131d962260d773dcd82b69e0ff0c4fb4",
-    "objects/StatefulSet": "939ce5edc8aac73777198d49d3e9f73475d7392e46ea8e42cd839a80f7d161aa",
+    "objects/StatefulSet": "a16132a34c056907c2f98e2b8c46f2e6478965efba24f85b437a8f85561a9be1",
     "objects/StorageClass": "71b9d42ccc78f0bc6c96e39eeca07c5fc15590c8de435821e33232260acf37cc",
     "objects/TaintEvictionState": (
-        "33e1b596880821acd85ec06d5c044d56e2dd2f07282721dcafa751e8c51a7e71"
+        "d583699c53a4e99a950407961e1694e3fde0398c701648d7506bdc34c1d591b4"
     ),
-    "timeline": "f5a164ec64cb913f9312c3e96e5f6be1fa010b4a800dc283a792060ec4ab8b97",
+    "timeline": "ba1f5c0a069f8ff58b31884aac7571150a2bff801f4b2367925ce47dbe79664a",
 }
 
 

@@ -345,7 +345,11 @@ def test_more_than_a_burst_of_replicas_in_two_syncs_then_a_quiet_pass():
     c.api.create(replicaset("big", 600))
     c.reconcile()
     assert len(pods(c, "big")) == 600  # 500 (burstReplicas) in the first sync, 100 in the next
-    assert len(events(c, "SuccessfulCreate")) == 600
+    created = events(c, "SuccessfulCreate")  # nine one by one, then one combined event
+    assert sum(count for _, _, count in created) == 600
+    assert [m.startswith("(combined from similar events): ") for _, m, _ in created] == [
+        False
+    ] * 9 + [True]
     ready_all(c, "big")
     c.reconcile()
     assert c.api.get("rs", "big")["status"]["availableReplicas"] == 600
