@@ -221,3 +221,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_interval"] = int(
 CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = int(
     os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")
 )
+# A worker holds a mutex while it sweeps; one killed mid-sweep leaves it set this long
+# (kombu's default, 300 s), and no worker restores anything until it expires.
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_mutex_expire"] = int(
+    os.environ.get("CELERY_UNACKED_MUTEX_EXPIRE", "300")
+)
