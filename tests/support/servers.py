@@ -57,11 +57,16 @@ class Subprocess:
         raise NotImplementedError
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the process without waiting for it: several can boot side by side. Call
+        from the thread that will outlive it (the child dies with its parent thread)."""
         env = self.env if self.env is not None else subprocess_env()
         self.proc = procs.spawn(
             self.argv(), env=env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT
         )
-        self.wait_ready()
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
