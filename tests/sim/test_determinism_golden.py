@@ -143,7 +143,7 @@ GOLDEN: dict[str, str] = {
     "objects/Deployment": "a565eb8ab35c4bf55589d8b6d417b56b6e38e881586362a756e7cc032480983d",
     "objects/EndpointSlice": "3dc1a4903912a9a64ac71fcaf0e7125deaf854a6a500b9bdb6e6c2735b73a654",
     "objects/Endpoints": "dfe338d92e4b6d11088e1480dbab2e3b455f2188e91144d80386b879407964cf",
-    "objects/Event": "bcfb2b49b6e62758ed27f88d97b6f4bc757f52c0bdd2765ddb32bdc819b97c7a",
+    "objects/Event": "33c5a5b5d5c49f15ca5e3c46a36a031dd1e5aceeb7748f0b9a66b13bbfe5625f",
     "objects/IPAddress": "daaf297c5e0a52ccc8d9fef4961420ebf6dba7e93c25e70178b3d4683a624018",
     "objects/KubeletState": "4f842d836a7dd5d0a7b6cdc15320f85feb788cf8a197c7be277dea5b979d8cd8",
     "objects/Lease": "3e1a5ab9d8d4d56c7ac7db80340b07838a25f15dcb285b6b75ec390cb8c30bc3",
@@ -165,7 +165,7 @@ GOLDEN: dict[str, str] = {
     "objects/TaintEvictionState": (
         "9c9581c3cfd1492cf7c3a221aa9b59b1d1b981601dc37b19c4eeaa96748d6a72"
     ),
-    "timeline": "2a754b436f4c94accf1657d3ae50058d31609f2799187d1b35d52760babd58af",
+    "timeline": "e29d31f4bde86e7aaf79fc141c1a1bc9ebfd4d92373d3ac4e76b5f4dcfc31cc5",
 }
 
 
