@@ -34,8 +34,8 @@ from tests.support.servers import CeleryWorker, ForkedWorker, WorkerZygote, subp
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 KILLS = 50
-SEEDS = (101, 202, 303)
-COMMANDS_PER_SANDBOX = 17
+SEEDS = (101, 202, 303, 404, 505)
+COMMANDS_PER_SANDBOX = 12
 # Slow enough that a rollout is many timers, each a reconcile task of its own.
 SPEED = "4"
 # Fast redelivery of what a killed worker held, a short claim, and a pause inside every
@@ -164,11 +164,11 @@ class Killer:
 
     def let_work(self, worker: ForkedWorker) -> None:
         """Mostly until the worker is inside its first reconcile, sometimes its second or
-        third, and one time in five for a seeded while (it may be anywhere then)."""
-        if self.rng.random() < 0.2:
+        third, and about one time in seven for a seeded while (it may be anywhere then)."""
+        if self.rng.random() < 0.15:
             deadline, nth = time.monotonic() + self.rng.uniform(0.05, 1.0), None
         else:
-            deadline, nth = time.monotonic() + 2.5, self.rng.choice((1, 1, 1, 1, 2, 2, 3))
+            deadline, nth = time.monotonic() + 3.0, self.rng.choice((1, 1, 1, 1, 1, 2, 3))
         while time.monotonic() < deadline:
             if nth is not None and reconciles(worker)[0] >= nth:
                 return
@@ -318,7 +318,7 @@ def test_fifty_sigkills_mid_reconcile_lose_and_duplicate_nothing(record_property
         zygote.stop()
     assert not errors, errors
     assert killer.kills == KILLS
-    assert killer.mid_reconcile >= KILLS // 2, f"only {killer.mid_reconcile} kills mid-reconcile"
+    assert killer.mid_reconcile >= 2 * KILLS // 5, f"only {killer.mid_reconcile} mid-reconcile"
 
     record_property(
         "timing",
