@@ -182,6 +182,14 @@ class WorkerZygote(Subprocess):
         if line.strip() != "ready":
             raise RuntimeError(f"worker zygote did not start ({line!r}):\n{self.tail()}")
 
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.stdin.close()  # the zygote's loop ends; its workers die with it
+            super().stop()
+            self.proc.stdout.close()
+        else:
+            super().stop()
+
     def spawn(self, queues: str = "") -> "ForkedWorker":
         """A new worker; `queues` (comma-separated) instead of Celery's default queue."""
         worker = ForkedWorker()
