@@ -120,11 +120,16 @@ def reconciles(worker: ForkedWorker) -> tuple[int, int]:
 
 
 def promote(worker: ForkedWorker) -> None:
-    """A standby worker starts taking the sandboxes' tasks (Celery's default queue)."""
-    replies = app.control.add_consumer(
-        app.conf.task_default_queue, destination=[worker.hostname], reply=True, timeout=5
-    )
-    assert replies, f"{worker.hostname} did not answer:\n{worker.tail()}"
+    """A standby worker starts taking the sandboxes' tasks (Celery's default queue). Asked
+    again until it answers: a broadcast sent before its control channel subscribed is lost
+    (asking twice is harmless, it then says it already consumes that queue)."""
+    for _ in range(10):
+        replies = app.control.add_consumer(
+            app.conf.task_default_queue, destination=[worker.hostname], reply=True, timeout=1
+        )
+        if replies:
+            return
+    raise AssertionError(f"{worker.hostname} did not answer:\n{worker.tail()}")
 
 
 @dataclass
