@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
+from django.db import connection
 
 from playground import sandboxes
 from playground.celery import app
@@ -196,6 +197,8 @@ def drive(plays: list[Played], killer: Killer, rng: random.Random, errors: list)
             run_line(played, next(lines[played.sandbox_id]))
     except Exception as exc:  # reported by the test, not lost in the thread
         errors.append(exc)
+    finally:
+        connection.close()  # this thread's own: the test database is dropped at the end
 
 
 # ---- the clean run and the comparison -------------------------------------------------------
