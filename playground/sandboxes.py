@@ -14,6 +14,7 @@ most SANDBOX_MAX_CATCHUP simulated seconds (the rest of the idle time is skipped
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import secrets
@@ -39,6 +40,8 @@ from playground.sim.console import Console
 from playground.store import Loaded, Saved, load_cluster, new_cluster, save_cluster
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
+
 MIN_SPEED, MAX_SPEED = 0.25, 60.0
 NAME_RE = re.compile(r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")
 # More changes than this in one save: consumers resend the whole state instead.
@@ -253,8 +256,9 @@ def sandbox_reconcile(*, sandbox_id: int, token: str | None = None) -> str:
     try:
         pause = float(getattr(settings, "SANDBOX_RECONCILE_PAUSE", 0))
         with opened(sandbox_id):
-            if pause:
-                time.sleep(pause)  # lets tests kill a worker mid-reconcile
+            if pause:  # lets tests kill a worker mid-reconcile, and see that it is there
+                logger.info("sandbox %s: paused mid-reconcile for %gs", sandbox_id, pause)
+                time.sleep(pause)
     finally:
         sandbox_release(sandbox_id=sandbox_id)
     return "done"

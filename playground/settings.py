@@ -269,6 +269,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS["unacked_restore_throttle"] = int(
     os.environ.get("CELERY_UNACKED_RESTORE_THROTTLE", "10")
 )
 
+# A worker holds a mutex while it sweeps; one killed mid-sweep leaves it set this long
+# (kombu's default, 300 s), and no worker restores anything until it expires.
+CELERY_BROKER_TRANSPORT_OPTIONS["unacked_mutex_expire"] = int(
+    os.environ.get("CELERY_UNACKED_MUTEX_EXPIRE", "300")
+)
+
 # ---- Limits (README "Limits") ----------------------------------------------------------------
 # Site-wide caps of every sandbox (playground/sim/limits.py), one env var per cap:
 # LIMIT_MAX_OBJECTS=500 sets "max_objects". Only the caps given are set; the rest keep the

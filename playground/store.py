@@ -42,7 +42,14 @@ class Saved:
 
 def load_cluster(sandbox: Sandbox) -> Loaded:
     store = MemoryStore(meta=dict(sandbox.meta))
-    rows = ObjectRow.objects.filter(sandbox=sandbox).values_list("manifest", flat=True)
+    # In the order the objects entered the in-memory store (see _write_rows): controllers
+    # list objects in that order, so a cluster loaded from the rows carries on exactly as
+    # the one that saved them would have (which pod a scale-down deletes, which pod's
+    # image pull starts first), whoever (a request, a worker, a worker killed before
+    # committing) saved in between.
+    rows = (
+        ObjectRow.objects.filter(sandbox=sandbox).order_by("id").values_list("manifest", flat=True)
+    )
     objects = list(rows)
     store.load(objects)
     cluster = Cluster(store=store, seed=sandbox.seed)
@@ -63,9 +70,13 @@ def save_cluster(loaded: Loaded) -> Saved:
     transaction that locked the sandbox row."""
     sandbox, store = loaded.sandbox, loaded.cluster.store
     last: dict[ObjectKey, tuple[str, dict]] = {}
-    for change in store.changes:
-        last[(change.kind, change.namespace, change.name)] = (change.type, change.object)
-    upserts, deletes, changed = [], [], []
+    inserted: dict[ObjectKey, int] = {}  # when each key last (re)entered the store
+    for n, change in enumerate(store.changes):
+        key = (change.kind, change.namespace, change.name)
+        last[key] = (change.type, change.object)
+        if change.type == "ADDED":
+            inserted[key] = n
+    updates, inserts, deletes, changed = [], [], [], []
     for key, (change_type, obj) in last.items():
         old = loaded.before.get(key)
         if change_type == "DELETED":
@@ -73,9 +84,15 @@ def save_cluster(loaded: Loaded) -> Saved:
                 deletes.append(key)
                 changed.append(_changed("DELETED", key, old, None))
             continue
-        upserts.append(_row(sandbox, obj))
+        if key in inserted:
+            if old is not None:  # deleted and created again: a new row, last in order
+                deletes.append(key)
+            inserts.append((inserted[key], _row(sandbox, obj)))
+        else:
+            updates.append(_row(sandbox, obj))
         changed.append(_changed("MODIFIED" if old else "ADDED", key, old, obj))
-    _write_rows(sandbox, upserts, deletes)
+    inserts.sort(key=lambda pair: pair[0])
+    _write_rows(sandbox, updates, [row for _, row in inserts], deletes)
     entries = sorted(store.timeline + _event_entries(store.changes), key=lambda e: e["time"])
     added = _write_timeline(sandbox, entries)
     store.changes.clear()
@@ -91,18 +108,24 @@ def save_cluster(loaded: Loaded) -> Saved:
     return Saved(changed=changed, timeline=added, resource_version=sandbox.resource_version)
 
 
-def _write_rows(sandbox: Sandbox, upserts: list[ObjectRow], deletes: list[ObjectKey]) -> None:
-    if upserts:
-        ObjectRow.objects.bulk_create(
-            upserts,
-            update_conflicts=True,
-            unique_fields=["sandbox", "kind", "namespace", "name"],
-            update_fields=["api_version", "uid", "resource_version", "manifest"],
-        )
+def _write_rows(
+    sandbox: Sandbox, updates: list[ObjectRow], inserts: list[ObjectRow], deletes: list[ObjectKey]
+) -> None:
+    """Rows keep their id while their object stays in the store; an object that (re)enters
+    it gets a new row, its id in the order it entered: load_cluster reads rows by id."""
     for kind, namespace, name in deletes:
         ObjectRow.objects.filter(
             sandbox=sandbox, kind=kind, namespace=namespace, name=name
         ).delete()
+    if updates:
+        ObjectRow.objects.bulk_create(
+            updates,
+            update_conflicts=True,
+            unique_fields=["sandbox", "kind", "namespace", "name"],
+            update_fields=["api_version", "uid", "resource_version", "manifest"],
+        )
+    if inserts:  # one INSERT: both databases number its rows in the order given
+        ObjectRow.objects.bulk_create(inserts)
 
 
 def _write_timeline(sandbox: Sandbox, timeline: list[dict]) -> int:

@@ -169,7 +169,7 @@ def fingerprint(c: Cluster) -> dict[str, str]:
 
 
 GOLDEN: dict[str, str] = {
-    "changes": "4e189a00169b894761dd585390de89265f07fcc8b47237b395d4efc2ec5ae92c",
+    "changes": "f9ef75021c162523efd53e1a8a34ae84f3245e58918f2fdc14440a643264ed9b",
     "clock": "d9f071219d9ef10992c4c4b6e50381d0412b908483f2aa0e21973cda0e645fe0",
     "meta": "9c3d0d18b6535f86d7bbd30fb1adf3d667945d4d8d2b6e214053f2b6865b249b",
     "objects/ConfigMap": "7b2067b448aedb96842a608c5ac06507d3028108d184c3febd899273cccddaa3",
@@ -201,7 +201,7 @@ GOLDEN: dict[str, str] = {
     "objects/TaintEvictionState": (
         "d583699c53a4e99a950407961e1694e3fde0398c701648d7506bdc34c1d591b4"
     ),
-    "timeline": "ba1f5c0a069f8ff58b31884aac7571150a2bff801f4b2367925ce47dbe79664a",
+    "timeline": "52ffd2a393ed1b0f6d766b3a430d54635c03d361231f982487adcddcbecb33da",
 }
 
 

@@ -2,6 +2,7 @@
 started as subprocesses on this run's test database and Redis."""
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,11 +57,16 @@ class Subprocess:
         raise NotImplementedError
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the process without waiting for it: several can boot side by side. Call
+        from the thread that will outlive it (the child dies with its parent thread)."""
         env = self.env if self.env is not None else subprocess_env()
         self.proc = procs.spawn(
             self.argv(), env=env, cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT
         )
-        self.wait_ready()
 
     def wait_ready(self, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -150,3 +156,90 @@ class CeleryWorker(Subprocess):
         from playground.celery import app
 
         return bool(app.control.ping(destination=[self.hostname], timeout=0.5))
+
+
+class WorkerZygote(Subprocess):
+    """Forks ready-to-run Celery workers (tests/support/worker_zygote.py): a new worker
+    costs a fork instead of seconds of imports. All share the zygote's environment."""
+
+    name = "zygote"
+
+    def argv(self) -> list[str]:
+        return [sys.executable, "-m", "tests.support.worker_zygote"]
+
+    def start(self) -> None:
+        env = self.env if self.env is not None else subprocess_env()
+        self.proc = procs.spawn(
+            self.argv(),
+            env=env,
+            cwd=REPO,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            text=True,
+        )
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError(f"worker zygote did not start ({line!r}):\n{self.tail()}")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.stdin.close()  # the zygote's loop ends; its workers die with it
+            super().stop()
+            self.proc.stdout.close()
+        else:
+            super().stop()
+
+    def spawn(self, queues: str = "") -> "ForkedWorker":
+        """A new worker; `queues` (comma-separated) instead of Celery's default queue."""
+        worker = ForkedWorker()
+        self.proc.stdin.write(f"spawn {worker.hostname} {worker.log.name} {queues}\n")
+        self.proc.stdin.flush()
+        worker.pid = int(self.proc.stdout.readline())
+        return worker
+
+
+class ForkedWorker:
+    """One Celery worker forked by a WorkerZygote: the leader of its own process group."""
+
+    def __init__(self) -> None:
+        self.hostname = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        self.pid = 0
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115 - lives as long as the worker
+            prefix="playground-forked-celery-", suffix=".log", delete=False
+        )
+
+    def wait_ready(self, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while f"{self.hostname} ready." not in self.tail(200):
+            if not self.alive():
+                raise RuntimeError(f"forked worker died:\n{self.tail()}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"forked worker not ready after {timeout}s:\n{self.tail()}")
+            time.sleep(0.02)
+
+    def alive(self) -> bool:
+        # the pid, not the group: right after the fork it may not lead its group yet
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def kill(self, sig: int = signal.SIGKILL, timeout: float = 10.0) -> None:
+        """Signal the whole group and wait until it is gone (the zygote reaps it)."""
+        procs.signal_group(self.pid, sig)
+        deadline = time.monotonic() + timeout
+        while procs.group_alive(self.pid):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"forked worker {self.pid} outlived signal {sig}")
+            time.sleep(0.01)
+        self.log.close()
+        Path(self.log.name).unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        self.kill(signal.SIGTERM, timeout=15.0)
+
+    def tail(self, lines: int = 40) -> str:
+        text = Path(self.log.name).read_text(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])

@@ -72,6 +72,9 @@ class PodIndex:
             if change.kind != "Pod":
                 continue
             key = (change.namespace, change.name)
+            rv = change.resource_version
+            if change.type == "MODIFIED" and self._replace(key, change.object, rv):
+                continue
             self._remove(key, change.resource_version)
             if change.type == "ADDED":
                 self.count += 1
@@ -101,6 +104,19 @@ class PodIndex:
         self.pods[key] = (group, pod)
         self.groups.setdefault(group, {})[key] = pod
         self.stamps[group] = rv
+
+    def _replace(self, key: tuple[str, str], pod: dict, rv: int) -> bool:
+        """A pod rewritten within its group keeps its place there, as it does in the store:
+        a rebuilt index (a cluster loaded from the database) lists pods in the same order
+        as one kept up to date, so controllers choose the same pods either way."""
+        found = self.pods.get(key)
+        group = self._group_of(pod)
+        if found is None or found[0] != group:
+            return False
+        self.pods[key] = (group, pod)
+        self.groups[group][key] = pod
+        self.stamps[group] = rv
+        return True
 
     def _remove(self, key: tuple[str, str], rv: int) -> None:
         found = self.pods.pop(key, None)
