@@ -84,14 +84,12 @@ class Cluster:
     def reconcile(self) -> int:
         """Run controllers to a fixpoint at the current time; returns the number of passes
         that wrote something."""
-        busy = 0
-        for _ in range(MAX_PASSES):
+        for busy in range(MAX_PASSES):  # each pass before a quiet one wrote something
             before = self.store.meta["resourceVersion"]
             for controller in self.controllers:
                 controller.reconcile(self)
             if self.store.meta["resourceVersion"] == before:
                 return busy
-            busy += 1
         raise ReconcileLimitExceeded(f"no fixpoint after {MAX_PASSES} passes")
 
     def next_wakeup(self) -> float | None:

@@ -11,7 +11,6 @@ import time as _time
 from calendar import timegm
 from typing import Any
 
-
 # values clone returns as they are: most leaves of an object, copied without a call each
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
