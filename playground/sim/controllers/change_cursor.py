@@ -47,3 +47,29 @@ def count(store: Any, kind: str) -> int:
     if isinstance(objects, dict):
         return len(objects.get(kind) or ())
     return len(store.list(kind))
+
+
+class StoreOrder:
+    """Where each object of one kind stands in the store's listing order, followed from the
+    change log: insertion order, where a rewrite keeps an object's place and a re-creation
+    moves it to the end. Indexes hand objects back in this order, the order a full scan of
+    the store would visit them in."""
+
+    def __init__(self, keys: Any = ()) -> None:
+        self.place: dict[Any, int] = {}
+        for key in keys:
+            self.place[key] = len(self.place)
+        self.next = len(self.place)
+
+    def follow(self, change_type: str, key: Any) -> None:
+        if change_type == "ADDED":
+            self.place[key] = self.next
+            self.next += 1
+        elif change_type == "DELETED":
+            self.place.pop(key, None)
+
+    def sorted(self, keys: Any) -> list:
+        return sorted(keys, key=self.place.__getitem__)
+
+    def __len__(self) -> int:
+        return len(self.place)

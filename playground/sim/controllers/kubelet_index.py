@@ -20,7 +20,7 @@ from __future__ import annotations
 import heapq
 from typing import TYPE_CHECKING
 
-from .change_cursor import ChangeCursor, count
+from .change_cursor import ChangeCursor, StoreOrder, count
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -41,14 +41,11 @@ class KubeletIndex:
         self.store = store
         self.cursor = ChangeCursor(store)
         pods = store.list("Pod")
-        self.order: dict[Key, int] = {}
-        for pod in pods:
-            self.order[_key(pod)] = len(self.order)
-        self.counter = len(self.order)
+        self.order = StoreOrder(_key(pod) for pod in pods)
         self.quiet: dict[Key, float | None] = {}  # in sync; value: its timer
         self.unquiet: dict[Key, bool] = {}  # out of sync; value: its runtime matches the pod
         self.timers: list[tuple[float, Key]] = []  # heap over quiet pods' timers (lazy)
-        self.dirty: set[Key] = set(self.order)
+        self.dirty: set[Key] = set(self.order.place)
 
     @classmethod
     def of(cls, cluster: Cluster) -> KubeletIndex:
@@ -67,11 +64,7 @@ class KubeletIndex:
             kind = change.kind
             if kind == "Pod":
                 key = (change.namespace, change.name)
-                if change.type == "ADDED":
-                    self.order[key] = self.counter
-                    self.counter += 1
-                elif change.type == "DELETED":
-                    self.order.pop(key, None)
+                self.order.follow(change.type, key)
                 self.dirty.add(key)
             elif kind == "PodRuntime":
                 ns, _, name = change.name.partition("/")
@@ -104,8 +97,7 @@ class KubeletIndex:
             else:
                 self.unquiet[key] = matches
         dirty.clear()
-        order = self.order
-        keys = sorted(self.unquiet, key=order.__getitem__)
+        keys = self.order.sorted(self.unquiet)
         out = [(store.get("Pod", *key), self.unquiet[key]) for key in keys]
         return out, len(quiet) + sum(1 for _, m in out if m)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .change_cursor import ChangeCursor, count
+from .change_cursor import ChangeCursor, StoreOrder, count
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -43,11 +43,9 @@ class RuntimeOrphans:
         store = cluster.store
         self.store = store
         self.cursor = ChangeCursor(store)
-        self.order: dict[str, int] = {}  # runtime name -> its place in the store's order
-        for runtime in store.list("PodRuntime"):
-            self.order[runtime["metadata"]["name"]] = len(self.order)
-        self.counter = len(self.order)
-        self.orphans = {n for n in self.order if pod_gone(store, store.get("PodRuntime", "", n))}
+        self.order = StoreOrder(rt["metadata"]["name"] for rt in store.list("PodRuntime"))
+        self.orphans = {n for n in self.order.place
+                        if pod_gone(store, store.get("PodRuntime", "", n))}
 
     @classmethod
     def of(cls, cluster: Cluster) -> RuntimeOrphans:
@@ -64,11 +62,7 @@ class RuntimeOrphans:
         touched: set[str] = set()
         for change in fresh:
             if change.kind == "PodRuntime":
-                if change.type == "ADDED":
-                    self.order[change.name] = self.counter
-                    self.counter += 1
-                elif change.type == "DELETED":
-                    self.order.pop(change.name, None)
+                self.order.follow(change.type, change.name)
                 touched.add(change.name)
             elif change.kind == "Pod":
                 touched.add(runtime_name(change.namespace, change.name))
@@ -82,4 +76,4 @@ class RuntimeOrphans:
 
     def gone(self) -> list[str]:
         """Names of the runtimes whose pod is gone, in the store's order."""
-        return sorted(self.orphans, key=self.order.__getitem__)
+        return self.order.sorted(self.orphans)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable
 from typing import TYPE_CHECKING
 
-from .change_cursor import ChangeCursor, count
+from .change_cursor import ChangeCursor, StoreOrder, count
 
 if TYPE_CHECKING:
     from ..cluster import Cluster
@@ -33,18 +33,18 @@ class PodSubsets:
         self.classify = classify
         self.kind = kind
         self.cursor = ChangeCursor(store)
-        self.order: dict[Key, int] = {}
+        self.order = StoreOrder()
         self.tags: dict[Key, tuple[Hashable, ...]] = {}
         self.subsets: dict[Hashable, dict[Key, dict]] = {}
         self.versions: dict[Hashable, int] = {}  # bumped whenever a subset changes
         self.serial = 0
         # the bulk build skips _add's version bookkeeping: a new index is a new identity, which
         # is what the users of `versions` compare first
-        order, tags_of, subsets = self.order, self.tags, self.subsets
+        place, tags_of, subsets = self.order.place, self.tags, self.subsets
         for pod in store.list(kind):
             meta = pod["metadata"]
             key = (meta.get("namespace", ""), meta["name"])
-            order[key] = len(order)
+            place[key] = len(place)
             tags = tuple(classify(pod))
             if tags:
                 tags_of[key] = tags
@@ -53,7 +53,7 @@ class PodSubsets:
                     if members is None:
                         members = subsets[tag] = {}
                     members[key] = pod
-        self.counter = len(order)
+        self.order.next = len(place)
 
     @classmethod
     def of(cls, cluster: Cluster, name: str, classify: Classify,
@@ -75,13 +75,9 @@ class PodSubsets:
                 continue
             key = (change.namespace, change.name)
             self._remove(key)
-            if change.type == "DELETED":
-                self.order.pop(key, None)
-                continue
-            if change.type == "ADDED":
-                self.order[key] = self.counter
-                self.counter += 1
-            self._add(key, change.object)
+            self.order.follow(change.type, key)
+            if change.type != "DELETED":
+                self._add(key, change.object)
         return len(self.order) == count(store, self.kind)  # else: loaded without a record
 
     def _add(self, key: Key, pod: dict) -> None:
@@ -108,15 +104,13 @@ class PodSubsets:
         members = self.subsets.get(tag)
         if not members:
             return []
-        order = self.order
-        return [members[k] for k in sorted(members, key=order.__getitem__)]
+        return [members[k] for k in self.order.sorted(members)]
 
     def present_tags(self) -> list[Hashable]:
         return list(self.subsets)
 
     def in_store_order(self, pods: dict[Key, dict]) -> list[dict]:
-        order = self.order
-        return [pods[k] for k in sorted(pods, key=order.__getitem__)]
+        return [pods[k] for k in self.order.sorted(pods)]
 
 
 def node_tag(pod: dict) -> tuple[str, ...]:
