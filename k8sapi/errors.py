@@ -13,17 +13,28 @@ class Unauthorized(ApiError):
         super().__init__("Unauthorized")
 
 
+# the patch handler's accepted types, in the order its 415 message names them
+PATCH_MEDIA_TYPES = (
+    "application/json-patch+json",
+    "application/merge-patch+json",
+    "application/apply-patch+yaml",
+    "application/strategic-merge-patch+json",
+)
+
+
 class UnsupportedMediaType(ApiError):
+    """negotiation.NewUnsupportedMediaTypeError: a body of a type the path does not take
+    (the patch handler also names the type it got)."""
+
     code = 415
     reason = "UnsupportedMediaType"
 
-    def __init__(self, content_type: str) -> None:
-        super().__init__(
-            f"the body of the request was in an unknown format - accepted media "
-            f"types include: application/json-patch+json, "
-            f"application/merge-patch+json, application/apply-patch+yaml, "
-            f"application/strategic-merge-patch+json ({content_type})"
+    def __init__(self, accepted: tuple[str, ...], content_type: str | None = None) -> None:
+        message = (
+            "the body of the request was in an unknown format - accepted media types "
+            "include: " + ", ".join(accepted)
         )
+        super().__init__(message if content_type is None else f"{message} ({content_type})")
 
 
 class NoResource(ApiError):

@@ -14,19 +14,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest
 
-from k8sapi.errors import UnsupportedMediaType
-from playground.sim.errors import ApiError, MethodNotAllowed
+from k8sapi.errors import PATCH_MEDIA_TYPES, UnsupportedMediaType
+from playground.sim.errors import MethodNotAllowed
 from playground.sim.limits import RequestEntityTooLarge
 from playground.sim.resources import ResourceType
 
 # runtime.SerializerInfo media types of the built-in kinds (CBOR is feature-gated off in 1.33)
 INPUT_TYPES = ("application/json", "application/yaml", "application/vnd.kubernetes.protobuf")
-PATCH_TYPES = (
-    "application/json-patch+json",
-    "application/merge-patch+json",
-    "application/strategic-merge-patch+json",
-    "application/apply-patch+yaml",
-)
 
 
 class NotAllowedHere(MethodNotAllowed):
@@ -41,19 +35,6 @@ class NotAllowedHere(MethodNotAllowed):
         status = super().status()
         status["details"] = {}
         return status
-
-
-class BodyTypeUnsupported(ApiError):
-    """negotiation.NewUnsupportedMediaTypeError for a create, update or delete body."""
-
-    code = 415
-    reason = "UnsupportedMediaType"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "the body of the request was in an unknown format - accepted media types "
-            "include: " + ", ".join(INPUT_TYPES)
-        )
 
 
 def allowed_methods(
@@ -93,14 +74,14 @@ def read_body(request: HttpRequest) -> bytes:
     """The request body, after the media type checks; 413 above DATA_UPLOAD_MAX_MEMORY_SIZE
     (Django's own check: Content-Length first, then the buffered body's real size)."""
     ctype = media_type(request)
-    if request.method == "PATCH" and ctype not in PATCH_TYPES:
-        raise UnsupportedMediaType(ctype)
+    if request.method == "PATCH" and ctype not in PATCH_MEDIA_TYPES:
+        raise UnsupportedMediaType(PATCH_MEDIA_TYPES, ctype)
     if request.method in ("POST", "PUT") and ctype and ctype not in INPUT_TYPES:
-        raise BodyTypeUnsupported()  # an empty Content-Type means JSON, as in kube
+        raise UnsupportedMediaType(INPUT_TYPES)  # an empty Content-Type means JSON, as in kube
     try:
         raw = request.body
     except RequestDataTooBig:
         raise RequestEntityTooLarge(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) from None
     if request.method == "DELETE" and raw and ctype and ctype not in INPUT_TYPES:
-        raise BodyTypeUnsupported()
+        raise UnsupportedMediaType(INPUT_TYPES)
     return raw

@@ -229,9 +229,9 @@ def _update(cluster, call: Call) -> Answer:
 def patch_type(call: Call) -> str:
     ctype = call.content_type.split(";")[0].strip()
     if ctype not in PATCH_TYPES:
-        from k8sapi.errors import UnsupportedMediaType
+        from k8sapi.errors import PATCH_MEDIA_TYPES, UnsupportedMediaType
 
-        raise UnsupportedMediaType(ctype)
+        raise UnsupportedMediaType(PATCH_MEDIA_TYPES, ctype)
     return PATCH_TYPES[ctype]
 
 
