@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import secrets
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,16 +22,10 @@ HITS = int(os.environ.get("BENCH_HITS", "2000"))
 
 
 def prepare() -> list:
-    from devtools import procs
     from devtools import redis as local_redis
 
-    started = []
-    url = os.environ.get("REDIS_URL") or local_redis.DEFAULT_URL
-    if not local_redis.answers(url):
-        port = local_redis.free_port()
-        started.append(procs.spawn(local_redis.server_argv(port), stdout=subprocess.DEVNULL))
-        url = local_redis.url_for(port)
-        local_redis.wait_until_answers(url)
+    url, private = local_redis.ensure(os.environ.get("REDIS_URL"))
+    started = [private] if private is not None else []
     os.environ.update(
         DJANGO_SETTINGS_MODULE="playground.settings",
         DEBUG="0",

