@@ -69,11 +69,11 @@ class SandboxConsumer(AsyncWebsocketConsumer):
         await self.accept()
         html, self.last_seq = await render_sandbox_full(self.sandbox_id, self.readonly)
         await self.send(text_data=html)
-        self.seen_at = 0.0
-        await self.note_seen()
+        self.seen_at = time.monotonic()
         if not self.readonly:
-            # after a Redis restart the queued timers are gone: queue the pending one again
-            await requeue_timer(self.sandbox_id)
+            # seen now; and after a Redis restart the queued timers are gone: queue the
+            # pending one again
+            await mark_seen(self.sandbox_id, connecting=True)
 
     async def note_seen(self) -> None:
         """An open page is not idle: refresh last_seen now and then, so the sandbox keeps
@@ -134,21 +134,14 @@ def sandbox_access(scope: dict, sandbox_id: int) -> str | None:
 
 
 @database_sync_to_async
-def mark_seen(sandbox_id: int) -> None:
+def mark_seen(sandbox_id: int, connecting: bool = False) -> None:
     from django.utils import timezone
 
     from playground.models import Sandbox
     from playground.sandboxes import sandbox_heal_timer
 
     Sandbox.objects.filter(pk=sandbox_id).update(last_seen_at=timezone.now())
-    sandbox_heal_timer(sandbox_id=sandbox_id)
-
-
-@database_sync_to_async
-def requeue_timer(sandbox_id: int) -> None:
-    from playground.sandboxes import sandbox_requeue_timer
-
-    sandbox_requeue_timer(sandbox_id=sandbox_id)
+    sandbox_heal_timer(sandbox_id=sandbox_id, connecting=connecting)
 
 
 @database_sync_to_async

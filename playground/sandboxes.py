@@ -264,30 +264,21 @@ def sandbox_reconcile(*, sandbox_id: int, token: str | None = None) -> str:
     return "done"
 
 
-def sandbox_heal_timer(*, sandbox_id: int) -> bool:
-    """A watched sandbox whose timer is long overdue lost its task (a killed worker whose
-    message is not back yet): queue it again. Idempotent: a late duplicate is stale or
-    finds nothing to do."""
-    sandbox = Sandbox.objects.filter(pk=sandbox_id).first()
-    if sandbox is None or not sandbox.timer_token or sandbox.timer_due is None:
-        return False
-    if (timezone.now() - sandbox.timer_due).total_seconds() < lease_seconds():
-        return False
-    _enqueue(sandbox.pk, sandbox.timer_token, 0)
-    return True
-
-
-def sandbox_requeue_timer(*, sandbox_id: int) -> bool:
-    """Queue the sandbox's pending timer again, due when it was due. A page (re)connecting
-    calls it: Redis keeps no queue across a restart (no persistence), so its timer
-    messages are gone and a write made while it was down could not queue its own; a
-    reconnecting page is when someone waits for them. A duplicate is harmless: whichever
-    copy runs first replaces the token (or finds the claim taken), the other is stale."""
+def sandbox_heal_timer(*, sandbox_id: int, connecting: bool = False) -> bool:
+    """Queue a watched sandbox's pending timer again, due when it was due, when its task may
+    be lost: always as a page (re)connects (Redis keeps no queue across a restart, and a
+    write made while it was down could not queue its own), and later only once the timer is
+    long overdue (a killed worker whose message is not back yet). A duplicate is harmless:
+    whichever copy runs first replaces the token (or finds the claim taken); the other is
+    stale."""
     timer = Sandbox.objects.filter(pk=sandbox_id).values_list("timer_token", "timer_due").first()
     if timer is None or not timer[0] or timer[1] is None:
         return False
     token, due = timer
-    _enqueue(sandbox_id, token, max(0.0, (due - timezone.now()).total_seconds()))
+    late = (timezone.now() - due).total_seconds()
+    if not connecting and late < lease_seconds():
+        return False
+    _enqueue(sandbox_id, token, max(0.0, -late))
     return True
 
 
